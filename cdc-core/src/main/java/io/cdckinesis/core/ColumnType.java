@@ -1,0 +1,75 @@
+package io.cdckinesis.core;
+
+import java.util.Locale;
+
+/**
+ * How a column's text is turned into a value. Values keep full precision: integers become {@link
+ * Long} (or {@link java.math.BigInteger} beyond its range), decimals {@link java.math.BigDecimal},
+ * booleans {@link Boolean}, dates {@link java.time.LocalDate}, timestamps {@link
+ * java.time.LocalDateTime}; everything else stays a {@link String}.
+ */
+public enum ColumnType {
+  STRING,
+  INTEGER,
+  DECIMAL,
+  BOOLEAN,
+  DATE,
+  TIMESTAMP;
+
+  /**
+   * Maps a SQL type name, as the source database declares it ({@code INT}, {@code NUMBER(10,2)},
+   * {@code DATETIME2(7)}, {@code BIT}...), to a column type. Unknown names map to {@link #STRING},
+   * which is always safe.
+   */
+  public static ColumnType fromSqlType(String sqlType) {
+    String t = sqlType.trim().toUpperCase(Locale.ROOT);
+    int paren = t.indexOf('(');
+    String base = (paren < 0 ? t : t.substring(0, paren)).trim();
+    String args = paren < 0 ? "" : t.substring(paren + 1, Math.max(paren + 1, t.indexOf(')')));
+    switch (base) {
+      case "TINYINT":
+      case "SMALLINT":
+      case "MEDIUMINT":
+      case "INT":
+      case "INTEGER":
+      case "BIGINT":
+      case "INT2":
+      case "INT4":
+      case "INT8":
+      case "SERIAL":
+      case "BIGSERIAL":
+        return INTEGER;
+      case "NUMBER":
+      case "NUMERIC":
+      case "DECIMAL":
+        // NUMBER(p,0) and NUMBER(p) hold integers; NUMBER without scale may hold fractions.
+        return args.isEmpty() || args.contains(",") && !args.replace(" ", "").endsWith(",0")
+            ? DECIMAL
+            : INTEGER;
+      case "DEC":
+      case "MONEY":
+      case "SMALLMONEY":
+      case "FLOAT":
+      case "REAL":
+      case "DOUBLE":
+      case "DOUBLE PRECISION":
+      case "BINARY_FLOAT":
+      case "BINARY_DOUBLE":
+        return DECIMAL;
+      case "BIT":
+      case "BOOL":
+      case "BOOLEAN":
+        return BOOLEAN;
+      case "DATE":
+        return DATE;
+      case "DATETIME":
+      case "DATETIME2":
+      case "SMALLDATETIME":
+      case "TIMESTAMP":
+      case "TIMESTAMP WITHOUT TIME ZONE":
+        return TIMESTAMP;
+      default:
+        return STRING;
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package io.cdckinesis.core.internal;
+
+import io.cdckinesis.core.ColumnType;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
+
+/**
+ * Text to typed values, shared by the CSV reader (DMS text) and the envelope decoder (ISO text).
+ * Throws {@link IllegalArgumentException} with a message free of the value itself, so that callers
+ * can report it without leaking row data.
+ */
+public final class ValueParsers {
+
+  /** {@code yyyy-MM-dd HH:mm:ss[.f...]} (DMS) or {@code yyyy-MM-ddTHH:mm:ss[.f...]} (ISO). */
+  private static final DateTimeFormatter LOCAL_DATE_TIME =
+      new DateTimeFormatterBuilder()
+          .append(DateTimeFormatter.ISO_LOCAL_DATE)
+          .optionalStart()
+          .appendLiteral('T')
+          .optionalEnd()
+          .optionalStart()
+          .appendLiteral(' ')
+          .optionalEnd()
+          .appendValue(ChronoField.HOUR_OF_DAY, 2)
+          .appendLiteral(':')
+          .appendValue(ChronoField.MINUTE_OF_HOUR, 2)
+          .optionalStart()
+          .appendLiteral(':')
+          .appendValue(ChronoField.SECOND_OF_MINUTE, 2)
+          .optionalStart()
+          .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
+          .optionalEnd()
+          .optionalEnd()
+          .toFormatter();
+
+  private ValueParsers() {}
+
+  /**
+   * Parses a field's text as the column type; {@link ColumnType#STRING} returns the text.
+   *
+   * @throws IllegalArgumentException naming the expected type (not the value) when it does not
+   *     parse
+   */
+  public static Object parse(ColumnType type, String text) {
+    try {
+      return switch (type) {
+        case STRING -> text;
+        case INTEGER -> parseInteger(text);
+        case DECIMAL -> new BigDecimal(text.trim());
+        case BOOLEAN -> parseBoolean(text);
+        case DATE -> parseDate(text);
+        case TIMESTAMP -> parseLocalDateTime(text);
+      };
+    } catch (NumberFormatException | DateTimeParseException e) {
+      throw new IllegalArgumentException("not a valid " + type + " value", e);
+    }
+  }
+
+  /** Integers as {@link Long}, or {@link BigInteger} beyond its range. */
+  public static Object parseInteger(String text) {
+    String t = text.trim();
+    if (t.length() <= 18) {
+      return Long.parseLong(t);
+    }
+    BigInteger big = new BigInteger(t);
+    return big.bitLength() < 64 ? (Object) big.longValue() : big;
+  }
+
+  /** DMS writes BIT and BOOLEAN columns as 1/0 or true/false depending on the source. */
+  public static Boolean parseBoolean(String text) {
+    String t = text.trim();
+    if (t.equals("1") || t.equalsIgnoreCase("true") || t.equalsIgnoreCase("t")) {
+      return Boolean.TRUE;
+    }
+    if (t.equals("0") || t.equalsIgnoreCase("false") || t.equalsIgnoreCase("f")) {
+      return Boolean.FALSE;
+    }
+    throw new IllegalArgumentException("not a valid BOOLEAN value");
+  }
+
+  /** {@code yyyy-MM-dd}, also accepting a midnight time part as some sources write dates. */
+  public static LocalDate parseDate(String text) {
+    String t = text.trim();
+    if (t.length() == 10) {
+      return LocalDate.parse(t);
+    }
+    return parseLocalDateTime(t).toLocalDate();
+  }
+
+  public static LocalDateTime parseLocalDateTime(String text) {
+    return LocalDateTime.parse(text.trim(), LOCAL_DATE_TIME);
+  }
+
+  /**
+   * A DMS timestamp column value ({@code yyyy-MM-dd HH:mm:ss.SSSSSS}, UTC) as an instant.
+   *
+   * @throws IllegalArgumentException when malformed
+   */
+  public static Instant parseDmsTimestamp(String text) {
+    try {
+      return parseLocalDateTime(text).toInstant(ZoneOffset.UTC);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          "not a valid DMS timestamp (yyyy-MM-dd HH:mm:ss.SSSSSS)", e);
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package io.cdckinesis.core.spi;
+
+import io.cdckinesis.core.ChangeRecord;
+
+/**
+ * Where change records go. A sink may buffer and batch; it never reorders the records of one key
+ * and never drops one. Not thread-safe unless an implementation says so.
+ *
+ * <p>The contract that lets a producer checkpoint: once {@link #flush()} returns, every record
+ * written before it is durably stored at the destination.
+ */
+public interface ChangeSink extends AutoCloseable {
+
+  /**
+   * Hands a record to the sink. May block while earlier records are sent (back-pressure).
+   *
+   * @throws io.cdckinesis.core.CdcException when sending has failed for good; {@link
+   *     io.cdckinesis.core.CdcException#isRetryable()} says whether the same work may succeed later
+   */
+  void write(ChangeRecord record);
+
+  /**
+   * Sends everything written so far and waits until it is stored.
+   *
+   * @throws io.cdckinesis.core.CdcException as {@link #write}
+   */
+  void flush();
+
+  /** Flushes, then releases resources the sink owns (never the clients it was given). */
+  @Override
+  void close();
+}

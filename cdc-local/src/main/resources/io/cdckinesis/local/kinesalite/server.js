@@ -1,0 +1,23 @@
+// Starts kinesalite in memory on 127.0.0.1 (its own CLI binds every interface) and prints the
+// port it got, so that the Java side can pass 0 and avoid port clashes.
+'use strict';
+const kinesalite = require('kinesalite');
+
+const port = parseInt(process.argv[2] || '0', 10);
+const server = kinesalite({
+  createStreamMs: 10,
+  deleteStreamMs: 10,
+  updateStreamMs: 10,
+  shardLimit: 1000,
+});
+server.listen(port, '127.0.0.1', (err) => {
+  if (err) {
+    console.error(err);
+    process.exit(1);
+  }
+  console.log('LISTENING ' + server.address().port);
+});
+// Exit with the parent: the Java side closes our stdin when it stops (or dies).
+process.stdin.resume();
+process.stdin.on('end', () => process.exit(0));
+process.stdin.on('close', () => process.exit(0));

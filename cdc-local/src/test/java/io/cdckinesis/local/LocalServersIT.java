@@ -1,0 +1,70 @@
+package io.cdckinesis.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+
+class LocalServersIT {
+
+  @Test
+  void s3ServerStoresAndReturnsObjectsOverHttp(@TempDir Path dir) {
+    try (LocalS3 s3 = LocalS3.onDisk(dir)) {
+      s3.createBucket("dms-bucket");
+      s3.client()
+          .putObject(
+              b -> b.bucket("dms-bucket").key("dbo/T/LOAD00000001.csv"),
+              RequestBody.fromString("1,a\n"));
+
+      String body =
+          s3.client()
+              .getObjectAsBytes(b -> b.bucket("dms-bucket").key("dbo/T/LOAD00000001.csv"))
+              .asString(StandardCharsets.UTF_8);
+
+      assertThat(body).isEqualTo("1,a\n");
+      assertThat(s3.endpoint().getHost()).isEqualTo("127.0.0.1");
+    }
+  }
+
+  @Test
+  void kinesisEmulatorAcceptsPutRecordsAndServesThemBack() {
+    try (LocalKinesis kinesis = LocalKinesis.start()) {
+      kinesis.createStream("s", 2);
+
+      var put =
+          kinesis
+              .client()
+              .putRecords(
+                  b ->
+                      b.streamName("s")
+                          .records(
+                              PutRecordsRequestEntry.builder()
+                                  .partitionKey("k")
+                                  .data(SdkBytes.fromUtf8String("hello"))
+                                  .build()));
+      assertThat(put.failedRecordCount()).isZero();
+      String shard = put.records().get(0).shardId();
+      String iterator =
+          kinesis
+              .client()
+              .getShardIterator(
+                  b ->
+                      b.streamName("s")
+                          .shardId(shard)
+                          .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+              .shardIterator();
+
+      var records = kinesis.client().getRecords(b -> b.shardIterator(iterator)).records();
+
+      assertThat(records).hasSize(1);
+      assertThat(records.get(0).data().asUtf8String()).isEqualTo("hello");
+      assertThat(kinesis.endpoint().getHost()).isEqualTo("127.0.0.1");
+    }
+  }
+}
