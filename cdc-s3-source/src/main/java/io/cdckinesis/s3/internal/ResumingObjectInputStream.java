@@ -94,6 +94,7 @@ public final class ResumingObjectInputStream extends InputStream {
       return 0;
     }
     if (position >= end) {
+      finishCurrent();
       return -1;
     }
     try {
@@ -121,6 +122,38 @@ public final class ResumingObjectInputStream extends InputStream {
     }
     position += n;
     return n;
+  }
+
+  /**
+   * Reads the response to its end once every byte is delivered: the SDK checks a whole-object
+   * response's checksum at the end of the stream, and a response longer than the object's size must
+   * not pass unnoticed.
+   */
+  private void finishCurrent() {
+    if (current == null) {
+      return;
+    }
+    ResponseInputStream<GetObjectResponse> last = current;
+    current = null;
+    try {
+      if (last.read() >= 0) {
+        last.abort();
+        throw new S3ReadException(
+            ref + " sent more bytes than the " + end + " S3 said it has", null, true);
+      }
+    } catch (SdkClientException e) {
+      last.abort();
+      throw new S3ReadException(
+          "Reading " + ref + " failed the check at its end: " + S3Errors.describe(e), e, true);
+    } catch (IOException e) {
+      // Every byte arrived; only the connection's end was lost.
+      LOG.debug("The response of {} broke after its last byte", ref, e);
+    }
+    try {
+      last.close();
+    } catch (IOException e) {
+      LOG.debug("Closing the response of {} failed", ref, e);
+    }
   }
 
   private int recover(Exception failure, byte[] b, int off, int len) {

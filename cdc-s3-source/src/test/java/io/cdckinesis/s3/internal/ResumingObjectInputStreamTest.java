@@ -171,4 +171,54 @@ class ResumingObjectInputStreamTest {
     in.close();
     assertThatThrownBy(in::read).isInstanceOf(IOException.class).hasMessageContaining("closed");
   }
+
+  @Test
+  void theResponseIsReadToItsEndSoTheSdkChecksumCheckRuns() {
+    SdkClientException mismatch = SdkClientException.create("Data read has a different checksum");
+    StubS3 s3 =
+        new StubS3(
+            call ->
+                in ->
+                    new FilterInputStream(in) {
+                      @Override
+                      public int read(byte[] b, int off, int len) throws IOException {
+                        int n = super.read(b, off, len);
+                        if (n < 0) {
+                          throw mismatch; // as the SDK's checksum validation does at the end
+                        }
+                        return n;
+                      }
+
+                      @Override
+                      public int read() throws IOException {
+                        int n = super.read();
+                        if (n < 0) {
+                          throw mismatch;
+                        }
+                        return n;
+                      }
+                    });
+    try (ResumingObjectInputStream in = open(s3, 3)) {
+      assertThatThrownBy(in::readAllBytes)
+          .isInstanceOf(S3ReadException.class)
+          .hasMessageContaining("s3://bucket/dbo/T/x.csv")
+          .hasMessageContaining("check at its end")
+          .hasCause(mismatch);
+    }
+    assertThat(s3.requests).hasSize(1);
+  }
+
+  @Test
+  void aResponseLongerThanTheObjectIsAnError() {
+    StubS3 s3 =
+        new StubS3(
+            call ->
+                in ->
+                    new java.io.SequenceInputStream(in, new ByteArrayInputStream(new byte[] {42})));
+    try (ResumingObjectInputStream in = open(s3, 3)) {
+      assertThatThrownBy(in::readAllBytes)
+          .isInstanceOf(S3ReadException.class)
+          .hasMessageContaining("more bytes than the " + DATA.length);
+    }
+  }
 }
