@@ -82,6 +82,7 @@ class S3ObjectSourceIT {
       assertThat(rest).isEqualTo(Bytes.sha256(Arrays.copyOfRange(data, 64 << 10, data.length)));
     }
     assertThat(faults.gets()).containsExactly(new SeenGet(null, null, null));
+    assertThat(faults.checksumModes()).containsExactly("ENABLED");
   }
 
   @Test
@@ -99,6 +100,8 @@ class S3ObjectSourceIT {
     assertThat(faults.gets())
         .containsExactly(
             new SeenGet("bytes=0-1", null, null), new SeenGet("bytes=" + from + "-", eTag, null));
+    // Ranges carry no whole-object checksum.
+    assertThat(faults.checksumModes()).containsOnlyNulls();
   }
 
   @Test

@@ -8,13 +8,14 @@ import java.util.Objects;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /**
  * GetObject calls pinned to one version of an object, with their failures classified. Ranged reads
- * use {@code Range: bytes=N-} (or {@code N-M}); a read without a range asks for the whole object so
- * that the SDK can check the object's checksum.
+ * use {@code Range: bytes=N-} (or {@code N-M}); a read without a range asks for the whole object
+ * with checksum mode on, so that the SDK checks the object's stored checksum.
  */
 public final class ObjectGets {
 
@@ -67,6 +68,9 @@ public final class ObjectGets {
     }
     if (from > 0 || toInclusive != null) {
       request.range("bytes=" + from + "-" + (toInclusive == null ? "" : toInclusive));
+    } else {
+      // Ask for the stored checksum: the SDK then checks the whole object at the end of the stream.
+      request.checksumMode(ChecksumMode.ENABLED);
     }
     try {
       return client.getObject(request.build());

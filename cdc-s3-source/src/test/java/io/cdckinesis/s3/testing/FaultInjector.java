@@ -27,6 +27,8 @@ public final class FaultInjector implements ExecutionInterceptor {
   /** One GetObject request as it went on the wire. */
   public record SeenGet(String range, String ifMatch, String versionId) {}
 
+  private final List<String> checksumModes = new ArrayList<>();
+
   private final List<SeenGet> gets = new ArrayList<>();
   private final Deque<Long> breakAfter = new ArrayDeque<>();
   private final AtomicLong bodyBytes = new AtomicLong();
@@ -43,8 +45,14 @@ public final class FaultInjector implements ExecutionInterceptor {
     return List.copyOf(gets);
   }
 
+  /** The x-amz-checksum-mode header of each GetObject request, null where absent. */
+  public synchronized List<String> checksumModes() {
+    return new ArrayList<>(checksumModes);
+  }
+
   public synchronized void reset() {
     gets.clear();
+    checksumModes.clear();
     breakAfter.clear();
     bodyBytes.set(0);
   }
@@ -65,6 +73,7 @@ public final class FaultInjector implements ExecutionInterceptor {
               http.firstMatchingHeader("Range").orElse(null),
               http.firstMatchingHeader("If-Match").orElse(null),
               version == null || version.isEmpty() ? null : version.get(0)));
+      checksumModes.add(http.firstMatchingHeader("x-amz-checksum-mode").orElse(null));
     }
   }
 
