@@ -62,9 +62,12 @@ public final class BatchPlanner {
     return fresh.isEmpty() && retries.isEmpty();
   }
 
-  /** When the earliest waiting retry may go, if any waits. */
-  public OptionalLong earliestRetryNanos() {
-    return retries.values().stream().mapToLong(OutgoingRecord::readyAtNanos).min();
+  /** When the earliest retry that is not yet due may go, if any. */
+  public OptionalLong nextRetryNanos(long nowNanos) {
+    return retries.values().stream()
+        .mapToLong(OutgoingRecord::readyAtNanos)
+        .filter(t -> t > nowNanos)
+        .min();
   }
 
   /**

@@ -17,8 +17,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -263,10 +265,20 @@ public final class SinkEngine {
     long now = nowNanos();
     List<OutgoingRecord> batch = planner.nextBatch(now, shardMap);
     if (batch.isEmpty()) {
-      OptionalLong due = planner.earliestRetryNanos();
-      if (due.isPresent()) {
-        sleep(Duration.ofNanos(Math.max(0, due.getAsLong() - now)));
+      OptionalLong due = planner.nextRetryNanos(now);
+      if (due.isEmpty()) {
+        // Everything waiting is blocked, yet nothing waits for a deadline: a bug, not a state
+        // to spin in.
+        throw new IllegalStateException(
+            "sink for stream "
+                + stream
+                + " cannot make progress: "
+                + planner.retryEntries()
+                + " retries and "
+                + planner.freshRecords()
+                + " records wait, none is due");
       }
+      sleep(Duration.ofNanos(due.getAsLong() - now));
       return;
     }
     List<PutRecordsRequestEntry> entries = new ArrayList<>(batch.size());
@@ -324,8 +336,10 @@ public final class SinkEngine {
       metrics.failedEntries += exhausted;
       throw gaveUp(exhausted, code, e);
     }
+    Map<Integer, Long> delays = new HashMap<>();
     for (OutgoingRecord r : batch) {
-      r.readyAt(now + policy.backoff(r.attempts(), e).toNanos());
+      long delay = delays.computeIfAbsent(r.attempts(), a -> policy.backoff(a, e).toNanos());
+      r.readyAt(now + delay);
       metrics.retriedEntries++;
       planner.retry(r);
     }
@@ -354,6 +368,9 @@ public final class SinkEngine {
     String lastCode = null;
     int exhausted = 0;
     List<OutgoingRecord> toRetry = new ArrayList<>();
+    // One wait per attempt count, not per entry: entries that failed together go out together,
+    // in full batches, rather than trickling out one jittered deadline at a time.
+    Map<Integer, Long> delays = new HashMap<>();
     for (int i = 0; i < batch.size(); i++) {
       OutgoingRecord r = batch.get(i);
       PutRecordsResultEntry result = results.get(i);
@@ -374,7 +391,8 @@ public final class SinkEngine {
         exhausted++;
         lastCode = code;
       } else {
-        r.readyAt(now + policy.backoff(attempts, code).toNanos());
+        long delay = delays.computeIfAbsent(attempts, a -> policy.backoff(a, code).toNanos());
+        r.readyAt(now + delay);
         toRetry.add(r);
       }
     }
