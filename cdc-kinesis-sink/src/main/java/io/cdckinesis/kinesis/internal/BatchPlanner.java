@@ -105,7 +105,8 @@ public final class BatchPlanner {
     long keptBytes = 0;
     for (UserRecord u : fresh) {
       if (!place(u, owner, open, aggregates, batch, tally, shards)) {
-        owner.putIfAbsent(u.partitionKey(), BLOCKED); // its later records must wait too
+        // Its later records must wait too, even if an open aggregate holds its earlier ones.
+        owner.put(u.partitionKey(), BLOCKED);
         kept.addLast(u);
         keptBytes += u.kinesisBytes();
       }
