@@ -182,8 +182,7 @@ public final class FakeKinesis implements KinesisClient {
   }
 
   private static InvalidArgumentException invalid(String what) {
-    return (InvalidArgumentException)
-        InvalidArgumentException.builder().message("fake Kinesis rejects " + what).build();
+    return InvalidArgumentException.builder().message("fake Kinesis rejects " + what).build();
   }
 
   private String openShardFor(BigInteger hash) {
