@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.kinesis.model.AccessDeniedException;
+import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.kinesis.retrieval.AggregatorUtil;
@@ -245,6 +246,26 @@ class AggregatingSinkTest {
     assertThat(e.isRetryable()).isFalse();
     assertThat(e.getMessage()).contains("ListShards", STREAM, "kinesis:ListShards");
     assertThat(kinesis.requests()).isEmpty();
+  }
+
+  @Test
+  void aThrottledListShardsIsRetried() {
+    FakeKinesis kinesis =
+        new FakeKinesis(2)
+            .failListShards(
+                LimitExceededException.builder()
+                    .statusCode(400)
+                    .awsErrorDetails(
+                        AwsErrorDetails.builder().errorCode("LimitExceededException").build())
+                    .build(),
+                2);
+    try (KinesisChangeSink sink = sink(kinesis, AGGREGATE).build()) {
+      sink.write(Rows.customer(1, 1));
+      sink.write(Rows.customer(2, 2));
+    }
+    assertThat(kinesis.listShardsCalls()).isEqualTo(3);
+    assertThat(time.sleeps()).hasSize(2);
+    assertThat(ReadBack.records(kinesis.stored())).hasSize(2);
   }
 
   @Test

@@ -563,6 +563,31 @@ class KinesisChangeSinkTest {
   }
 
   @Test
+  void anInterruptWhileWaitingToRetryStopsTheSinkRetryably() {
+    FakeKinesis kinesis = new FakeKinesis(1).entryFaults((e, call) -> PTE);
+    KinesisChangeSink sink =
+        KinesisChangeSink.builder()
+            .client(kinesis)
+            .streamName(STREAM)
+            .clock(time)
+            .sleeper(
+                d -> {
+                  throw new InterruptedException();
+                })
+            .build();
+    sink.write(Rows.customer(1, 1));
+    try {
+      KinesisWriteException e = catchThrowableOfType(KinesisWriteException.class, sink::flush);
+      assertThat(e.isRetryable()).isTrue();
+      assertThat(e.getMessage()).contains("interrupted", STREAM);
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted(); // clear the flag for the next tests
+    }
+    assertThat(kinesis.requests()).hasSize(1);
+  }
+
+  @Test
   void theBuilderNeedsAClientAndExactlyOneStream() {
     FakeKinesis k = new FakeKinesis(1);
     assertThatThrownBy(() -> KinesisChangeSink.builder().streamName("s").build())

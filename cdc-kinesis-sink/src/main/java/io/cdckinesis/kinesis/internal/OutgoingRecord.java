@@ -1,5 +1,6 @@
 package io.cdckinesis.kinesis.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -108,6 +109,6 @@ public final class OutgoingRecord {
   }
 
   private static int utf8(String s) {
-    return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    return s.getBytes(StandardCharsets.UTF_8).length;
   }
 }

@@ -49,6 +49,7 @@ public final class FakeKinesis implements KinesisClient {
   private final List<PutRecordsRequest> requests = new ArrayList<>();
   private EntryFaults entryFaults = (e, call) -> null;
   private RuntimeException listShardsFault;
+  private int listShardsFaultsLeft;
   private int listShardsCalls;
   private int listShardsPageSize = Integer.MAX_VALUE;
   private long seq;
@@ -109,7 +110,13 @@ public final class FakeKinesis implements KinesisClient {
   }
 
   public FakeKinesis failListShards(RuntimeException fault) {
+    return failListShards(fault, Integer.MAX_VALUE);
+  }
+
+  /** The next {@code times} ListShards calls throw the fault. */
+  public FakeKinesis failListShards(RuntimeException fault, int times) {
     this.listShardsFault = fault;
+    this.listShardsFaultsLeft = times;
     return this;
   }
 
@@ -199,7 +206,8 @@ public final class FakeKinesis implements KinesisClient {
   @Override
   public synchronized ListShardsResponse listShards(ListShardsRequest request) {
     listShardsCalls++;
-    if (listShardsFault != null) {
+    if (listShardsFault != null && listShardsFaultsLeft > 0) {
+      listShardsFaultsLeft--;
       throw listShardsFault;
     }
     if (request.nextToken() != null && request.streamName() != null) {
