@@ -57,11 +57,18 @@ final class KplAggregate {
     }
   }
 
-  /** Whether a record fits in an aggregate of its own (else it must be sent unaggregated). */
+  /** 2^128 - 1 has 39 decimal digits. */
+  private static final int LONGEST_HASH_KEY_FIELD =
+      CodedOutputStream.computeStringSize(EXPLICIT_HASH_KEY_TABLE, HashKeys.MAX.toString());
+
+  /**
+   * Whether a record fits in an aggregate of its own (else it is sent unaggregated). Counts the
+   * longest possible hash key, to spare formatting one per record; the aggregate itself is sized
+   * exactly.
+   */
   static boolean fitsAlone(UserRecord u, int maxRecordBytes) {
-    String ehk = u.hashKey().toString();
     int size =
-        CodedOutputStream.computeStringSize(EXPLICIT_HASH_KEY_TABLE, ehk)
+        LONGEST_HASH_KEY_FIELD
             + CodedOutputStream.computeStringSize(PARTITION_KEY_TABLE, u.partitionKey())
             + recordFieldSize(0, u.data().length);
     return MAGIC.length + size + DIGEST_BYTES + u.partitionKeyBytes() <= maxRecordBytes;

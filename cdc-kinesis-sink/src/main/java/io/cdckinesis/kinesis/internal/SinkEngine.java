@@ -176,8 +176,7 @@ public final class SinkEngine {
       data = claimCheck(record, data, keyBytes);
       pointer = true;
     }
-    return new UserRecord(
-        nextSeq++, key, keyBytes, data, pointer, record.tableId(), record.position());
+    return UserRecord.of(nextSeq++, key, data, pointer, record.tableId(), record.position());
   }
 
   /** Stores an oversize row's envelope and returns the pointer envelope to send instead. */

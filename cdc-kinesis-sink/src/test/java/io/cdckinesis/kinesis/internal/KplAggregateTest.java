@@ -29,10 +29,10 @@ class KplAggregateTest {
   private long seq;
 
   private UserRecord user(String key, byte[] data) {
-    return new UserRecord(
-        seq++,
+    seq++;
+    return UserRecord.of(
+        seq,
         key,
-        key.getBytes(StandardCharsets.UTF_8).length,
         data,
         false,
         TableId.of("dbo", "T"),
