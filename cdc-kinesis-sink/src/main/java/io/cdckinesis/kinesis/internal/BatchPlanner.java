@@ -104,7 +104,8 @@ public final class BatchPlanner {
     ArrayDeque<UserRecord> kept = new ArrayDeque<>();
     long keptBytes = 0;
     for (UserRecord u : fresh) {
-      if (!place(u, owner, open, aggregates, batch, tally, shards)) {
+      boolean full = shards == null && tally.entries >= config.maxBatchRecords();
+      if (full || !place(u, owner, open, aggregates, batch, tally, shards)) {
         // Its later records must wait too, even if an open aggregate holds its earlier ones.
         owner.put(u.partitionKey(), BLOCKED);
         kept.addLast(u);
