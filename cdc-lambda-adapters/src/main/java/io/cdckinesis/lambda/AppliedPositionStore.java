@@ -4,15 +4,15 @@ import io.cdckinesis.core.SourcePosition;
 import java.util.Optional;
 
 /**
- * Remembers, per row key, the source position of the last change applied, so that a consumer
- * skips redelivered records (Kinesis, Lambda and S3 events are all at least once) and records
- * superseded by a later change of the same row.
+ * Remembers, per row key, the source position of the last change applied, so that a consumer skips
+ * redelivered records (Kinesis, Lambda and S3 events are all at least once) and records superseded
+ * by a later change of the same row.
  *
  * <p>The in-memory default ({@link InMemoryAppliedPositionStore}) lives as long as the Lambda
  * container. For an exactly-once effect across containers, back it with a durable store: for
- * example a DynamoDB table keyed by {@code key} holding the position's URI and row, written with
- * a condition expression that only accepts a later position, in the same transaction as the
- * handler's own write when the handler writes to DynamoDB.
+ * example a DynamoDB table keyed by {@code key} holding the position's URI and row, written with a
+ * condition expression that only accepts a later position, in the same transaction as the handler's
+ * own write when the handler writes to DynamoDB.
  */
 public interface AppliedPositionStore {
 

@@ -33,15 +33,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The consumer side, independent of Lambda: turns stream records into change records
- * (deaggregating KPL aggregates, resolving oversize pointers), skips what was already applied,
- * and dispatches the rest to table handlers in order.
+ * The consumer side, independent of Lambda: turns stream records into change records (deaggregating
+ * KPL aggregates, resolving oversize pointers), skips what was already applied, and dispatches the
+ * rest to table handlers in order.
  *
  * <p>Per shard it stops at the first record it cannot finish and reports that record's sequence
- * number, so that the shard is retried from there and no later change of a key overtakes an
- * earlier one. A record that cannot be decoded at all, or whose handler fails for good (a
- * non-retryable exception, or {@code maxAttempts} attempts), goes to the dead-letter sink and the
- * shard moves on: one bad record never blocks a shard forever.
+ * number, so that the shard is retried from there and no later change of a key overtakes an earlier
+ * one. A record that cannot be decoded at all, or whose handler fails for good (a non-retryable
+ * exception, or {@code maxAttempts} attempts), goes to the dead-letter sink and the shard moves on:
+ * one bad record never blocks a shard forever.
  *
  * <p>Not thread-safe: one batch at a time (Lambda calls a handler instance serially).
  */
@@ -55,8 +55,12 @@ public final class ChangeConsumer {
   private final PayloadStore payloads;
   private final EnvelopeCodec codec;
   private final int maxAttempts;
-  private final Retry retry;
+
+  /** {@code retries[n]}: a policy of n attempts; a change gets no more than its budget left. */
+  private final Retry[] retries;
+
   private final Clock clock;
+
   /** Failed attempts per record across batches, for records that keep failing. */
   private final Map<String, Integer> failedAttempts;
 
@@ -68,14 +72,18 @@ public final class ChangeConsumer {
     this.codec = b.codec;
     this.maxAttempts = b.maxAttempts;
     this.clock = b.clock;
-    this.retry =
-        Retry.of(
-            "table-handler",
-            RetryConfig.custom()
-                .maxAttempts(b.attemptsPerBatch)
-                .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(b.retryBackoff, 2.0))
-                .retryOnException(ChangeConsumer::isRetryable)
-                .build());
+    this.retries = new Retry[b.attemptsPerBatch + 1];
+    for (int n = 1; n <= b.attemptsPerBatch; n++) {
+      retries[n] =
+          Retry.of(
+              "table-handler-" + n,
+              RetryConfig.custom()
+                  .maxAttempts(n)
+                  .intervalFunction(
+                      IntervalFunction.ofExponentialRandomBackoff(b.retryBackoff, 2.0))
+                  .retryOnException(ChangeConsumer::isRetryable)
+                  .build());
+    }
     this.failedAttempts =
         new LinkedHashMap<>(64, 0.75f, true) {
           @Override
@@ -131,7 +139,8 @@ public final class ChangeConsumer {
       users = KplDeaggregator.deaggregate(record.data(), null, null);
     } catch (KplFormatException e) {
       tally.changes++;
-      deadLetter(record, 0, null, "corrupt aggregate: " + e.getMessage(), e, 0, record.data(), tally);
+      deadLetter(
+          record, 0, null, "corrupt aggregate: " + e.getMessage(), e, 0, record.data(), tally);
       return;
     }
     for (int sub = 0; sub < users.size(); sub++) {
@@ -165,9 +174,10 @@ public final class ChangeConsumer {
     TableHandler handler = handlers.forTable(change.tableId());
     String attemptKey = record.shardId() + '/' + record.sequenceNumber() + '/' + sub;
     int[] attemptsNow = {0};
+    int budget = maxAttempts - failedAttempts.getOrDefault(attemptKey, 0);
     try {
       Retry.decorateRunnable(
-              retry,
+              retries[Math.max(1, Math.min(retries.length - 1, budget))],
               () -> {
                 if (attemptsNow[0]++ > 0) {
                   tally.retries++;
@@ -201,7 +211,9 @@ public final class ChangeConsumer {
     Envelope.Pointer pointer = (Envelope.Pointer) e;
     if (payloads == null) {
       throw new StoreException(
-          "oversize record at " + e.position() + " but no payload store is configured", null, false);
+          "oversize record at " + e.position() + " but no payload store is configured",
+          null,
+          false);
     }
     PayloadPointer p = pointer.payload();
     byte[] payload = payloads.get(p.uri());
@@ -355,7 +367,11 @@ public final class ChangeConsumer {
       }
       if (maxAttempts < 1 || attemptsPerBatch < 1 || attemptsPerBatch > maxAttempts) {
         throw new ConfigurationException(
-            "need 1 <= attemptsPerBatch (" + attemptsPerBatch + ") <= maxAttempts (" + maxAttempts + ")");
+            "need 1 <= attemptsPerBatch ("
+                + attemptsPerBatch
+                + ") <= maxAttempts ("
+                + maxAttempts
+                + ")");
       }
       return new ChangeConsumer(this);
     }

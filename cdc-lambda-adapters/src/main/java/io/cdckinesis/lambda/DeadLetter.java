@@ -5,8 +5,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A stream record the consumer gave up on: it could not be decoded, or its handler failed for
- * good. Kept with its raw bytes so that it can be inspected and replayed.
+ * A stream record the consumer gave up on: it could not be decoded, or its handler failed for good.
+ * Kept with its raw bytes so that it can be inspected and replayed.
  *
  * @param shardId the shard it was read from
  * @param sequenceNumber its Kinesis sequence number

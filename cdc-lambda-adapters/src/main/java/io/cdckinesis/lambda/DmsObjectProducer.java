@@ -18,7 +18,6 @@ import io.cdckinesis.s3.S3ObjectRef;
 import io.cdckinesis.s3.S3ObjectSource;
 import io.cdckinesis.s3.S3ObjectStream;
 import io.cdckinesis.s3.S3ReadException;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,19 +29,20 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
  * Sends one DMS object from S3 to a {@link ChangeSink}, resumably: the producer's core, used by
  * {@link S3ToKinesisHandler} and usable outside Lambda.
  *
  * <p>For each object it takes a lease in the {@link CheckpointStore} (compare-and-set, so a
- * duplicated event cannot run the same object twice at once), resumes from the checkpoint if
- * there is one for this version of the object (a ranged read for uncompressed objects, skipping
- * rows for gzip), and every {@code checkpointEveryRows} rows flushes the sink and the rejects and
- * saves its progress, renewing the lease. A crash therefore resends at most one checkpoint
- * interval of rows; the consumer skips those duplicates by their source position. When the
- * remaining time falls below the reserve it stops at a flushed checkpoint, releases the lease and
- * asks a {@link ContinuationInvoker} to continue the object in a new invocation.
+ * duplicated event cannot run the same object twice at once), resumes from the checkpoint if there
+ * is one for this version of the object (a ranged read for uncompressed objects, skipping rows for
+ * gzip), and every {@code checkpointEveryRows} rows flushes the sink and the rejects and saves its
+ * progress, renewing the lease. A crash therefore resends at most one checkpoint interval of rows;
+ * the consumer skips those duplicates by their source position. When the remaining time falls below
+ * the reserve it stops at a flushed checkpoint, releases the lease and asks a {@link
+ * ContinuationInvoker} to continue the object in a new invocation.
  */
 public final class DmsObjectProducer {
 
@@ -82,11 +82,14 @@ public final class DmsObjectProducer {
    * @param owner identifies this run in leases (e.g. the Lambda request id)
    * @param remainingMillis how much time this run has left
    * @param continuation where to ask for the rest when time runs low
-   * @throws io.cdckinesis.core.CdcException when sending or storing fails; progress up to the
-   *     last checkpoint is kept and a retry resumes from there
+   * @throws io.cdckinesis.core.CdcException when sending or storing fails; progress up to the last
+   *     checkpoint is kept and a retry resumes from there
    */
   public ObjectOutcome produce(
-      S3ObjectRef ref, String owner, LongSupplier remainingMillis, ContinuationInvoker continuation) {
+      S3ObjectRef ref,
+      String owner,
+      LongSupplier remainingMillis,
+      ContinuationInvoker continuation) {
     String uri = ref.uri();
     DmsObjectKey key;
     try {
@@ -213,7 +216,11 @@ public final class DmsObjectProducer {
   }
 
   private static ObjectOutcome outcome(
-      String uri, ObjectOutcome.Status status, ReadProgress from, DmsFileReader file, long records) {
+      String uri,
+      ObjectOutcome.Status status,
+      ReadProgress from,
+      DmsFileReader file,
+      long records) {
     return new ObjectOutcome(
         uri, status, file.progress().rowsDone() - from.rowsDone(), records, file.rejectedRows());
   }

@@ -33,8 +33,7 @@ import java.util.Objects;
  * @param maxBatchRecords {@value #MAX_BATCH_RECORDS}: PutRecords entries per call (default 500)
  * @param maxRequestBytes {@value #MAX_REQUEST_BYTES}: bytes per PutRecords call (default 5 MiB)
  * @param maxRecordBytes {@value #MAX_RECORD_BYTES}: bytes per record incl. key (default 1 MiB)
- * @param maxPutAttempts {@value #MAX_PUT_ATTEMPTS}: attempts per entry before failing (default
- *     10)
+ * @param maxPutAttempts {@value #MAX_PUT_ATTEMPTS}: attempts per entry before failing (default 10)
  * @param tableHandlers {@value #TABLE_HANDLERS}: {@code schema.table=ClassName,...} (consumer)
  * @param defaultHandler {@value #DEFAULT_HANDLER}: handler class for other tables (consumer;
  *     default {@link LoggingTableHandler})

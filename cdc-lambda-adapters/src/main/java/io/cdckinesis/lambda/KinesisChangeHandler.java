@@ -15,10 +15,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The consumer Lambda function: a Kinesis event source mapping with {@code
- * FunctionResponseTypes: [ReportBatchItemFailures]} calls it with a batch of one shard's records.
- * It hands them to a {@link ChangeConsumer} and reports the first record not done as the batch
- * item failure, so Lambda retries the shard from there and order holds.
+ * The consumer Lambda function: a Kinesis event source mapping with {@code FunctionResponseTypes:
+ * [ReportBatchItemFailures]} calls it with a batch of one shard's records. It hands them to a
+ * {@link ChangeConsumer} and reports the first record not done as the batch item failure, so Lambda
+ * retries the shard from there and order holds.
  *
  * <p>Handler: {@code io.cdckinesis.lambda.KinesisChangeHandler::handleRequest}. Configured by
  * environment variables ({@link FunctionEnvironment}): table handlers from {@code

@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param records change records written to the sink in this run
  * @param rejected rows rejected in this run (they are in the rejects store)
  */
-public record ObjectOutcome(String objectUri, Status status, long rows, long records, long rejected) {
+public record ObjectOutcome(
+    String objectUri, Status status, long rows, long records, long rejected) {
 
   /** How a run on an object ended. */
   public enum Status {

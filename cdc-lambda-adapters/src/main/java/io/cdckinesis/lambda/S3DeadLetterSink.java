@@ -13,8 +13,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Dead letters as JSON objects in S3: {@code <prefix><yyyy/MM/dd>/<shard>/<sequence>-<sub>.json},
- * holding the reason, the source position when known, and the record's bytes in base64. The key
- * is fixed per record, so a record dead-lettered twice is stored once.
+ * holding the reason, the source position when known, and the record's bytes in base64. The key is
+ * fixed per record, so a record dead-lettered twice is stored once.
  */
 public final class S3DeadLetterSink implements DeadLetterSink {
 

@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
  * environment variables ({@link FunctionEnvironment}); clients are built once per container.
  *
  * <p>Every record of the event is processed, even when an earlier one fails; the invocation then
- * fails as a whole so that Lambda retries the event, and objects already sent are skipped by
- * their checkpoints. Keys are URL-decoded. Objects that are not DMS data files are ignored with a
- * log line. A malformed event record is logged and counted, not retried (retrying cannot fix it).
+ * fails as a whole so that Lambda retries the event, and objects already sent are skipped by their
+ * checkpoints. Keys are URL-decoded. Objects that are not DMS data files are ignored with a log
+ * line. A malformed event record is logged and counted, not retried (retrying cannot fix it).
  */
 public class S3ToKinesisHandler implements RequestHandler<S3Event, ProducerResult> {
 
@@ -91,8 +91,7 @@ public class S3ToKinesisHandler implements RequestHandler<S3Event, ProducerResul
       }
       try {
         ObjectOutcome outcome =
-            producer.produce(
-                ref, owner, () -> remainingMillis(context), continuation);
+            producer.produce(ref, owner, () -> remainingMillis(context), continuation);
         outcomes.add(outcome);
         if (outcome.status() == ObjectOutcome.Status.BUSY_ELSEWHERE) {
           busy.add(outcome.objectUri());

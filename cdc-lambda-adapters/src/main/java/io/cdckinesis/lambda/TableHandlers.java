@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The table handlers of a consumer, by table, with a default for tables nobody registered.
- * Lookups are exact, then case-insensitive (DMS keeps the source's case in names).
+ * The table handlers of a consumer, by table, with a default for tables nobody registered. Lookups
+ * are exact, then case-insensitive (DMS keeps the source's case in names).
  */
 public final class TableHandlers {
 
@@ -56,7 +56,8 @@ public final class TableHandlers {
     private Builder() {}
 
     public Builder register(TableId table, TableHandler handler) {
-      byTable.put(Objects.requireNonNull(table, "table"), Objects.requireNonNull(handler, "handler"));
+      byTable.put(
+          Objects.requireNonNull(table, "table"), Objects.requireNonNull(handler, "handler"));
       return this;
     }
 
@@ -71,8 +72,8 @@ public final class TableHandlers {
     }
 
     /**
-     * Registers handlers named in configuration: {@code schema.table=com.example.Handler,...}
-     * (each class needs a public no-argument constructor).
+     * Registers handlers named in configuration: {@code schema.table=com.example.Handler,...} (each
+     * class needs a public no-argument constructor).
      *
      * @throws ConfigurationException naming the entry when it is malformed or the class cannot be
      *     instantiated
@@ -110,14 +111,15 @@ public final class TableHandlers {
   /**
    * Creates a handler from its class name.
    *
-   * @throws ConfigurationException when the class is missing, not a TableHandler, or has no
-   *     public no-argument constructor
+   * @throws ConfigurationException when the class is missing, not a TableHandler, or has no public
+   *     no-argument constructor
    */
   public static TableHandler instantiate(String className) {
     try {
       Class<?> type = Class.forName(className, true, TableHandlers.class.getClassLoader());
       if (!TableHandler.class.isAssignableFrom(type)) {
-        throw new ConfigurationException(className + " does not extend " + TableHandler.class.getName());
+        throw new ConfigurationException(
+            className + " does not extend " + TableHandler.class.getName());
       }
       return (TableHandler) type.getConstructor().newInstance();
     } catch (ClassNotFoundException e) {

@@ -51,7 +51,10 @@ class AppliedPositionStoreTest {
   @Test
   void rowKeysSeparateTablesAndKeyValuesUnambiguously() {
     ChangeRecord.Builder base =
-        ChangeRecord.builder().operation(Operation.UPDATE).position(CDC1, 1, 1).primaryKey("a", "b");
+        ChangeRecord.builder()
+            .operation(Operation.UPDATE)
+            .position(CDC1, 1, 1)
+            .primaryKey("a", "b");
     String k1 = RowKey.of(base.table("dbo", "T").value("a", "x|y").value("b", "z").build());
     String k2 =
         RowKey.of(

@@ -58,7 +58,10 @@ class TableHandlersTest {
     Recording customers = new Recording();
     Recording fallback = new Recording();
     TableHandlers handlers =
-        TableHandlers.builder().register("dbo.Customer", customers).defaultHandler(fallback).build();
+        TableHandlers.builder()
+            .register("dbo.Customer", customers)
+            .defaultHandler(fallback)
+            .build();
 
     assertThat(handlers.forTable(TableId.of("dbo", "Customer"))).isSameAs(customers);
     assertThat(handlers.forTable(TableId.of("DBO", "customer"))).isSameAs(customers);
@@ -70,7 +73,8 @@ class TableHandlersTest {
   void registersHandlersNamedInConfiguration() {
     TableHandlers handlers =
         TableHandlers.builder()
-            .registerFromSpec(" dbo.A = " + Recording.class.getName() + " ,HR.B=" + Recording.class.getName())
+            .registerFromSpec(
+                " dbo.A = " + Recording.class.getName() + " ,HR.B=" + Recording.class.getName())
             .build();
 
     assertThat(handlers.forTable(TableId.of("dbo", "A"))).isInstanceOf(Recording.class);

@@ -33,8 +33,7 @@ public final class EmfMetrics {
   }
 
   /**
-   * Emits the counts (unit Count) and durations in milliseconds (names ending in {@code
-   * Millis}).
+   * Emits the counts (unit Count) and durations in milliseconds (names ending in {@code Millis}).
    */
   public void emit(String functionName, Map<String, Number> values) {
     MetricsLogger logger = new MetricsLogger(environment);

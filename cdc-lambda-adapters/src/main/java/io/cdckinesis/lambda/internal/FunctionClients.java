@@ -21,7 +21,8 @@ public final class FunctionClients {
     this.s3 = S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
     this.kinesis =
         KinesisClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-    this.lambda = LambdaClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+    this.lambda =
+        LambdaClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
   }
 
   /** The container's clients. */

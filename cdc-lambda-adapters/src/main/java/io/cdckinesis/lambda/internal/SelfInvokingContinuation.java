@@ -40,7 +40,8 @@ public final class SelfInvokingContinuation implements ContinuationInvoker {
   @Override
   public void continueLater(S3ObjectRef object) {
     if (functionName == null) {
-      throw new CdcException("cannot continue " + object.uri() + ": no function name in the context");
+      throw new CdcException(
+          "cannot continue " + object.uri() + ": no function name in the context");
     }
     InvokeResponse r;
     try {
