@@ -9,7 +9,9 @@ import io.cdckinesis.s3.S3Location;
 import io.cdckinesis.s3.S3ObjectSource;
 import io.cdckinesis.s3.S3PayloadStore;
 import io.cdckinesis.s3.S3RejectSink;
+import io.cdckinesis.core.spi.ChangeSink;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -52,6 +54,19 @@ public final class CdcFunctions {
       S3Client s3,
       KinesisClient kinesis,
       Consumer<io.cdckinesis.kinesis.SinkMetrics> sinkMetrics) {
+    return producer(env, s3, kinesis, sinkMetrics, UnaryOperator.identity());
+  }
+
+  /**
+   * The producer, with each object run's sink passed through {@code sinkDecorator} (the demo and
+   * the fault-injection tests wrap it to simulate crashes).
+   */
+  public static DmsObjectProducer producer(
+      FunctionEnvironment env,
+      S3Client s3,
+      KinesisClient kinesis,
+      Consumer<io.cdckinesis.kinesis.SinkMetrics> sinkMetrics,
+      UnaryOperator<ChangeSink> sinkDecorator) {
     env.requireProducer();
     KinesisSinkConfig config = sinkConfig(env);
     PayloadStore payloads = payloadStore(env, s3);
@@ -68,14 +83,15 @@ public final class CdcFunctions {
                 .build())
         .sinks(
             () ->
-                KinesisChangeSink.builder()
-                    .client(kinesis)
-                    .streamName(env.streamName())
-                    .codec(codec)
-                    .config(config)
-                    .payloadStore(payloads)
-                    .metricsListener(sinkMetrics)
-                    .build())
+                sinkDecorator.apply(
+                    KinesisChangeSink.builder()
+                        .client(kinesis)
+                        .streamName(env.streamName())
+                        .codec(codec)
+                        .config(config)
+                        .payloadStore(payloads)
+                        .metricsListener(sinkMetrics)
+                        .build()))
         .rejectSinks(
             (ref, owner) ->
                 S3RejectSink.builder().client(s3).location(rejects).runId(runId(owner)).build())
