@@ -26,8 +26,9 @@ import java.nio.charset.StandardCharsets;
  * Structural CSV characters are ASCII and never part of a malformed sequence, so rows still split
  * correctly around it.
  *
- * <p>An {@link IOException} of the underlying stream is deferred when characters were already
- * decoded in the same call, so that every complete row before the damage can still be parsed.
+ * <p>A failure of the underlying stream (or a row without end) ends the characters as if the input
+ * ended, so that every complete row before the damage can still be parsed; {@link #failure} tells
+ * it apart from a real end.
  */
 public final class CountingUtf8Reader extends Reader {
 
@@ -46,7 +47,6 @@ public final class CountingUtf8Reader extends Reader {
   private boolean inputEnded;
   private boolean flushed;
   private boolean needMoreBytes;
-  private IOException deferred;
   private char pendingLowSurrogate;
 
   /** Characters handed out so far: the index of the next one. */
@@ -78,17 +78,26 @@ public final class CountingUtf8Reader extends Reader {
     this.bytes.flip(); // empty, in read mode
   }
 
+  /**
+   * Reads characters; a failure of the input ends them, as if the input ended there, and is kept
+   * for {@link #failure}: the parser then finishes the last complete row normally (it asks for more
+   * characters as soon as it consumed a row's last one), and the reader tells a truncated last row
+   * by the failure.
+   */
   @Override
-  public int read(char[] cbuf, int off, int len) throws IOException {
+  public int read(char[] cbuf, int off, int len) {
+    if (failure != null) {
+      return -1;
+    }
     try {
       return decode(cbuf, off, len);
     } catch (IOException e) {
       failure = e;
-      throw e;
+      return -1;
     }
   }
 
-  /** The last exception {@link #read} threw, or {@code null}. */
+  /** The failure that ended the input early, or {@code null}. */
   public IOException failure() {
     return failure;
   }
@@ -106,11 +115,6 @@ public final class CountingUtf8Reader extends Reader {
       charsOut++;
       return 1;
     }
-    if (deferred != null) {
-      IOException e = deferred;
-      deferred = null;
-      throw e;
-    }
     if (flushed) {
       return -1;
     }
@@ -122,7 +126,7 @@ public final class CountingUtf8Reader extends Reader {
           fill();
         } catch (IOException e) {
           if (out.position() > off) {
-            deferred = e;
+            failure = e; // hand out what was decoded; the next call ends the input
             break;
           }
           throw e;

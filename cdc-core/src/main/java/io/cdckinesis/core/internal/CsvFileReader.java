@@ -365,10 +365,11 @@ public final class CsvFileReader implements DmsFileReader {
     } catch (RuntimeException e) {
       throw fail(fatal(e, nextLine));
     }
+    if (chars.failure() != null && (fields == null || context.isStopped())) {
+      // the input failed: a row ended by it is truncated, not complete
+      throw fail(fatal(null, nextLine));
+    }
     if (fields == null) {
-      if (chars.failure() != null) {
-        throw fail(fatal(null, nextLine));
-      }
       return null;
     }
     long end = context.currentChar();
