@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.time.temporal.ChronoField;
 
 /**
@@ -40,7 +41,8 @@ public final class ValueParsers {
           .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
           .optionalEnd()
           .optionalEnd()
-          .toFormatter();
+          .toFormatter()
+          .withResolverStyle(ResolverStyle.STRICT); // 2024-02-30 is an error, not 02-29
 
   private ValueParsers() {}
 
@@ -87,13 +89,21 @@ public final class ValueParsers {
     throw new IllegalArgumentException("not a valid BOOLEAN value");
   }
 
-  /** {@code yyyy-MM-dd}, also accepting a midnight time part as some sources write dates. */
+  /**
+   * {@code yyyy-MM-dd}, also accepting a midnight time part as some sources write dates. A time
+   * other than midnight is an error, not silently dropped (an Oracle DATE holds a time: declare it
+   * as a TIMESTAMP).
+   */
   public static LocalDate parseDate(String text) {
     String t = text.trim();
     if (t.length() == 10) {
       return LocalDate.parse(t);
     }
-    return parseLocalDateTime(t).toLocalDate();
+    LocalDateTime dateTime = parseLocalDateTime(t);
+    if (!dateTime.toLocalTime().equals(java.time.LocalTime.MIDNIGHT)) {
+      throw new DateTimeParseException("a DATE with a time of day", t, 0);
+    }
+    return dateTime.toLocalDate();
   }
 
   public static LocalDateTime parseLocalDateTime(String text) {
