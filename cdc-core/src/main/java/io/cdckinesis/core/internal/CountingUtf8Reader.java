@@ -3,12 +3,6 @@ package io.cdckinesis.core.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Decodes UTF-8 and remembers, for the characters handed out but not yet passed by a row boundary,
@@ -34,19 +28,18 @@ public final class CountingUtf8Reader extends Reader {
 
   private static final int EXTRA_BITS = 3;
   private static final long EXTRA_MASK = (1L << EXTRA_BITS) - 1;
+  private static final char REPLACEMENT = '\uFFFD';
 
   private final InputStream in;
   private final long maxCharsAhead;
   private IOException failure;
-  private final CharsetDecoder decoder =
-      StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT);
-  private final ByteBuffer bytes;
+
+  /** Undecoded bytes are {@code buf[pos, limit)}. */
+  private final byte[] buf;
+
+  private int pos;
+  private int limit;
   private boolean inputEnded;
-  private boolean flushed;
-  private boolean needMoreBytes;
   private char pendingLowSurrogate;
 
   /** Characters handed out so far: the index of the next one. */
@@ -74,8 +67,7 @@ public final class CountingUtf8Reader extends Reader {
   public CountingUtf8Reader(InputStream in, int byteBufferSize, long maxCharsAhead) {
     this.in = in;
     this.maxCharsAhead = maxCharsAhead;
-    this.bytes = ByteBuffer.allocate(byteBufferSize);
-    this.bytes.flip(); // empty, in read mode
+    this.buf = new byte[Math.max(byteBufferSize, 8)];
   }
 
   /**
@@ -102,6 +94,12 @@ public final class CountingUtf8Reader extends Reader {
     return failure;
   }
 
+  /**
+   * Decodes UTF-8 into {@code cbuf} and remembers, in the same pass, the newlines and non-ASCII
+   * characters. Hand-written rather than a {@link java.nio.charset.CharsetDecoder} because the byte
+   * length of every character is needed anyway, and because the JDK's decoder leaves its fast ASCII
+   * loop for good at the first non-ASCII byte of a buffer.
+   */
   private int decode(char[] cbuf, int off, int len) throws IOException {
     if (charsOut - boundary > maxCharsAhead) {
       throw new RowTooLongException(charsOut - boundary);
@@ -109,49 +107,101 @@ public final class CountingUtf8Reader extends Reader {
     if (len == 0) {
       return 0;
     }
+    int cp = off;
     if (pendingLowSurrogate != 0) {
-      cbuf[off] = pendingLowSurrogate;
+      cbuf[cp++] = pendingLowSurrogate;
       pendingLowSurrogate = 0;
-      charsOut++;
-      return 1;
     }
-    if (flushed) {
-      return -1;
-    }
-    CharBuffer out = CharBuffer.wrap(cbuf, off, len);
-    while (out.hasRemaining()) {
-      // read more when the buffer is empty or holds only the start of a sequence
-      if ((!bytes.hasRemaining() || needMoreBytes) && !inputEnded) {
-        try {
-          fill();
-        } catch (IOException e) {
-          if (out.position() > off) {
-            failure = e; // hand out what was decoded; the next call ends the input
+    final int cl = off + len;
+    final byte[] b = buf;
+    final long base = charsOut - off; // index of cbuf[k] is base + k
+    while (cp < cl) {
+      if (pos >= limit || needsMore(b[pos])) {
+        if (inputEnded) {
+          if (pos >= limit) {
             break;
           }
-          throw e;
+        } else {
+          try {
+            fill();
+          } catch (IOException e) {
+            if (cp > off) {
+              failure = e; // hand out what was decoded; the next call ends the input
+              break;
+            }
+            throw e;
+          }
+          continue;
         }
       }
-      needMoreBytes = false;
-      int before = out.position();
-      CoderResult result = decoder.decode(bytes, out, inputEnded);
-      record(cbuf, before, out.position(), off);
-      if (result.isMalformed() || result.isUnmappable()) {
-        replaceMalformed(out, off, result.length());
-      } else if (result.isOverflow()) {
-        if (out.position() == off && len == 1) {
-          return readSurrogatePair(cbuf, off);
-        }
-        break;
-      } else if (inputEnded) { // underflow with every byte read: the end
-        decoder.flush(out);
-        flushed = true;
-        break;
-      } else {
-        needMoreBytes = bytes.hasRemaining();
+      int p = pos;
+      int lim = limit;
+      int c = b[p];
+      if (c >= 0) { // ASCII: the common case, in a tight loop
+        do {
+          cbuf[cp] = (char) c;
+          if (c == '\n') {
+            newlines.add(base + cp);
+          }
+          cp++;
+          p++;
+        } while (cp < cl && p < lim && (c = b[p]) >= 0);
+        pos = p;
+        continue;
       }
+      int lead = c & 0xff;
+      int avail = lim - p;
+      int cp0 = cp;
+      if (lead >= 0xc2 && lead <= 0xdf) {
+        if (avail >= 2 && isContinuation(b[p + 1])) {
+          cbuf[cp++] = (char) (((lead & 0x1f) << 6) | (b[p + 1] & 0x3f));
+          nonAscii.add((base + cp0) << EXTRA_BITS | 1);
+          pos = p + 2;
+          continue;
+        }
+        malformed(cbuf, cp++, base, 1);
+        continue;
+      }
+      if (lead >= 0xe0 && lead <= 0xef) {
+        int valid = validPrefix3(b, p, avail, lead);
+        if (valid == 3) {
+          cbuf[cp++] =
+              (char) (((lead & 0x0f) << 12) | ((b[p + 1] & 0x3f) << 6) | (b[p + 2] & 0x3f));
+          nonAscii.add((base + cp0) << EXTRA_BITS | 2);
+          pos = p + 3;
+          continue;
+        }
+        malformed(cbuf, cp++, base, valid);
+        continue;
+      }
+      if (lead >= 0xf0 && lead <= 0xf4) {
+        int valid = validPrefix4(b, p, avail, lead);
+        if (valid == 4) {
+          if (cp + 1 >= cl) {
+            if (cp > off) {
+              break; // the pair goes whole into the next call
+            }
+            int codePoint = codePoint4(b, p);
+            cbuf[cp++] = Character.highSurrogate(codePoint);
+            pendingLowSurrogate = Character.lowSurrogate(codePoint);
+            nonAscii.add((base + cp0) << EXTRA_BITS | 2); // 4 bytes for the pair's 2 chars
+            pos = p + 4;
+            charsOut += 1;
+            return 1;
+          }
+          int codePoint = codePoint4(b, p);
+          cbuf[cp++] = Character.highSurrogate(codePoint);
+          cbuf[cp++] = Character.lowSurrogate(codePoint);
+          nonAscii.add((base + cp0) << EXTRA_BITS | 2);
+          pos = p + 4;
+          continue;
+        }
+        malformed(cbuf, cp++, base, valid);
+        continue;
+      }
+      malformed(cbuf, cp++, base, 1); // a continuation byte or an impossible lead byte
     }
-    int produced = out.position() - off;
+    int produced = cp - off;
     if (produced == 0) {
       return -1;
     }
@@ -159,62 +209,85 @@ public final class CountingUtf8Reader extends Reader {
     return produced;
   }
 
+  /** Whether the sequence starting with {@code lead} runs past the bytes read so far. */
+  private boolean needsMore(byte lead) {
+    if (lead >= 0) {
+      return false;
+    }
+    int l = lead & 0xff;
+    int length = l >= 0xf0 ? 4 : l >= 0xe0 ? 3 : 2;
+    return limit - pos < length && !inputEnded;
+  }
+
   private void fill() throws IOException {
-    bytes.compact();
-    try {
-      int n = in.read(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
-      if (n < 0) {
-        inputEnded = true;
-      } else {
-        bytes.position(bytes.position() + n);
-      }
-    } finally {
-      bytes.flip();
+    int remaining = limit - pos;
+    if (pos > 0) {
+      System.arraycopy(buf, pos, buf, 0, remaining);
+      pos = 0;
+      limit = remaining;
+    }
+    int n = in.read(buf, limit, buf.length - limit);
+    if (n < 0) {
+      inputEnded = true;
+    } else {
+      limit += n;
     }
   }
 
-  private void replaceMalformed(CharBuffer out, int off, int badBytes) {
-    if (!out.hasRemaining()) {
-      return; // decoded again on the next call, which reports the same bytes
-    }
-    long index = charsOut + (out.position() - off);
-    out.put('\uFFFD');
-    bytes.position(bytes.position() + badBytes);
-    nonAscii.add(index << EXTRA_BITS | (badBytes - 1));
-    malformed.add(index);
+  private static boolean isContinuation(byte x) {
+    return (x & 0xc0) == 0x80;
   }
 
-  private int readSurrogatePair(char[] cbuf, int off) throws IOException {
-    char[] two = new char[2];
-    int n = decode(two, 0, 2); // counts both chars in charsOut
-    if (n <= 0) {
-      return n;
+  /** How many bytes of a 3-byte sequence are valid (3 when complete and valid, else at least 1). */
+  private static int validPrefix3(byte[] b, int p, int avail, int lead) {
+    if (avail < 2) {
+      return 1;
     }
-    cbuf[off] = two[0];
-    if (n == 2) {
-      pendingLowSurrogate = two[1];
-      charsOut--; // handed out on the next call
+    int b1 = b[p + 1] & 0xff;
+    int min = lead == 0xe0 ? 0xa0 : 0x80; // no overlong forms
+    int max = lead == 0xed ? 0x9f : 0xbf; // no surrogates
+    if (b1 < min || b1 > max) {
+      return 1;
     }
-    return 1;
+    if (avail < 3 || !isContinuation(b[p + 2])) {
+      return 2;
+    }
+    return 3;
   }
 
-  /** Remembers the non-ASCII and newline characters among the ones just decoded. */
-  private void record(char[] cbuf, int from, int to, int off) {
-    long base = charsOut - off;
-    for (int k = from; k < to; k++) {
-      char c = cbuf[k];
-      if (c < 0x80) {
-        if (c == '\n') {
-          newlines.add(base + k);
-        }
-      } else if (c < 0x800) {
-        nonAscii.add((base + k) << EXTRA_BITS | 1);
-      } else if (Character.isHighSurrogate(c)) {
-        nonAscii.add((base + k) << EXTRA_BITS | 2); // 4 bytes for the pair's 2 chars
-      } else if (!Character.isLowSurrogate(c)) {
-        nonAscii.add((base + k) << EXTRA_BITS | 2);
-      }
+  /** How many bytes of a 4-byte sequence are valid (4 when complete and valid, else at least 1). */
+  private static int validPrefix4(byte[] b, int p, int avail, int lead) {
+    if (avail < 2) {
+      return 1;
     }
+    int b1 = b[p + 1] & 0xff;
+    int min = lead == 0xf0 ? 0x90 : 0x80; // no overlong forms
+    int max = lead == 0xf4 ? 0x8f : 0xbf; // nothing beyond U+10FFFF
+    if (b1 < min || b1 > max) {
+      return 1;
+    }
+    if (avail < 3 || !isContinuation(b[p + 2])) {
+      return 2;
+    }
+    if (avail < 4 || !isContinuation(b[p + 3])) {
+      return 3;
+    }
+    return 4;
+  }
+
+  private static int codePoint4(byte[] b, int p) {
+    return ((b[p] & 0x07) << 18)
+        | ((b[p + 1] & 0x3f) << 12)
+        | ((b[p + 2] & 0x3f) << 6)
+        | (b[p + 3] & 0x3f);
+  }
+
+  /** Stands one U+FFFD for {@code badBytes} undecodable bytes and remembers where. */
+  private void malformed(char[] cbuf, int cp, long base, int badBytes) {
+    cbuf[cp] = REPLACEMENT;
+    nonAscii.add((base + cp) << EXTRA_BITS | (badBytes - 1));
+    malformed.add(base + cp);
+    pos += badBytes;
   }
 
   /**
