@@ -289,6 +289,65 @@ class DmsCsvReaderBadInputTest {
   }
 
   @Test
+  void headerNamingAColumnTwiceIsInvalidHeader() {
+    BadInputException e =
+        catchThrowableOfType(
+            () -> skipping(HEADER).read(KEY, "id,name,name\n1,Ann,Bo\n"), BadInputException.class);
+    assertThat(e.getMessage())
+        .isEqualTo(URI + ":1: INVALID_HEADER: header names column name twice");
+  }
+
+  @Test
+  void headerWithoutTheTimestampColumnGivesRecordsWithoutTimestamp() {
+    DmsCsvSettings settings = HEADER.toBuilder().timestampColumnName("changed_at").build();
+    ReaderHarness h = skipping(settings).read(KEY, "id,name,note\n1,Ann,x\n");
+    assertThat(h.records)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.commitTimestamp()).isNull();
+              assertThat(r.columns()).containsExactly("id", "name", "note");
+            });
+  }
+
+  @Test
+  void emptyTimestampIsInvalidValue() {
+    DmsCsvSettings settings = DEFAULTS.toBuilder().timestampColumnName("changed_at").build();
+    ReaderHarness h = skipping(settings).read(KEY, ",1,Ann,x\n");
+    assertThat(h.rejects)
+        .extracting(RejectedRow::message)
+        .containsExactly(
+            "timestamp column changed_at is not a DMS timestamp (yyyy-MM-dd" + " HH:mm:ss.SSSSSS)");
+  }
+
+  @Test
+  void positionedResumeNeedsTheHeaderAndAnUncompressedObject() {
+    DmsCsvReader reader = DmsCsvReader.builder().settings(HEADER).tables(TABLES).build();
+    ReadProgress noHeader = new ReadProgress(3, 5, 100, java.util.List.of());
+    BadInputException e =
+        catchThrowableOfType(
+            () ->
+                reader.resume(
+                    URI,
+                    DmsObjectKey.parse(KEY, HEADER),
+                    new ByteArrayInputStream(utf8("4,Di,w\n")),
+                    noHeader,
+                    true),
+            BadInputException.class);
+    assertThat(e.reason()).isEqualTo(BadInputReason.INVALID_HEADER);
+    assertThatThrownBy(
+            () ->
+                reader.resume(
+                    URI,
+                    DmsObjectKey.parse(KEY + ".gz", HEADER),
+                    new ByteArrayInputStream(utf8("4,Di,w\n")),
+                    new ReadProgress(3, 5, 100, java.util.List.of("id", "name", "note")),
+                    true))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("resume with positioned=false");
+  }
+
+  @Test
   void noHeaderAndNoColumnsIsUnknownTable() {
     BadInputException e =
         catchThrowableOfType(
