@@ -1,6 +1,7 @@
 package io.cdckinesis.examples.cli;
 
 import io.cdckinesis.core.BadRowPolicy;
+import io.cdckinesis.core.ConfigurationException;
 import io.cdckinesis.core.DmsCsvSettings;
 import io.cdckinesis.core.Operation;
 import io.cdckinesis.core.TableDefinitions;
@@ -61,7 +62,13 @@ final class DemoCommand implements Callable<Integer> {
       err.println("cdc demo: fixtures/dms-real not found; give it with --fixtures DIR");
       return 1;
     }
-    TableDefinitions tables = TableDefinitions.fromJson(dir.resolve("tables.json"));
+    TableDefinitions tables;
+    try {
+      tables = TableDefinitions.fromJson(dir.resolve("tables.json"));
+    } catch (ConfigurationException e) {
+      err.println("cdc demo: " + e.getMessage());
+      return 1;
+    }
     out.println("cdc demo: real DMS outputs in " + dir + " converted to stream envelopes");
     int problems = 0;
     String sample = null;

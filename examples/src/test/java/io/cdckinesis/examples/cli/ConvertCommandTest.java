@@ -236,6 +236,17 @@ class ConvertCommandTest {
   }
 
   @Test
+  void demoSaysWhenItCannotFindTheFixtures(@TempDir Path dir) throws Exception {
+    Run missing = cdc("demo", "--fixtures", dir.resolve("none").toString());
+    assertThat(missing.exit()).isEqualTo(1);
+    assertThat(missing.err()).contains("fixtures/dms-real not found");
+    Files.writeString(dir.resolve("tables.json"), "[]");
+    Run broken = cdc("demo", "--fixtures", dir.toString());
+    assertThat(broken.exit()).isEqualTo(1);
+    assertThat(broken.err()).startsWith("cdc demo: table definitions");
+  }
+
+  @Test
   void demoConvertsTheBundledFixtures() {
     Run run = cdc("demo", "--fixtures", DMS.toString());
     String out = new String(run.out(), StandardCharsets.UTF_8);
