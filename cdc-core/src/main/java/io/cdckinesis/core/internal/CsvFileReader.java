@@ -165,13 +165,13 @@ public final class CsvFileReader implements DmsFileReader {
   }
 
   private void start(DmsObjectKey key, ReadProgress from, boolean positioned, boolean midway) {
-    ObjectInput.Opened input;
+    InputStream input;
     try {
       input = ObjectInput.open(objectUri, key, source, !midway);
     } catch (IOException e) {
       throw new StoreException("cannot read " + objectUri + ": " + e.getMessage(), e, true);
     }
-    chars = new CountingUtf8Reader(input.data(), BUFFER_BYTES, MAX_ROW_CHARS + BUFFER_CHARS);
+    chars = new CountingUtf8Reader(input, BUFFER_BYTES, MAX_ROW_CHARS + BUFFER_CHARS);
     byteBase = midway ? from.nextByteOffset() : 0;
     lineBase = midway ? from.nextLine() : 1;
     rowsDone = midway ? from.rowsDone() : 0;

@@ -30,16 +30,14 @@ final class ObjectInput {
     }
   }
 
-  /** What {@link #open} found. */
-  record Opened(InputStream data, boolean gzip) {}
-
   /**
    * @param fromStart whether {@code raw} starts at the object's first byte: only then is an empty
    *     stream an empty object and a {@code .gz} name a promise of gzip data
    * @throws BadInputException EMPTY_OBJECT or CORRUPT_COMPRESSION for the object
+   * @return the uncompressed bytes
    * @throws IOException when the object's stream fails
    */
-  static Opened open(String objectUri, DmsObjectKey key, InputStream raw, boolean fromStart)
+  static InputStream open(String objectUri, DmsObjectKey key, InputStream raw, boolean fromStart)
       throws IOException {
     PushbackInputStream in = new PushbackInputStream(new Tagged(raw), 2);
     int b1 = in.read();
@@ -48,7 +46,7 @@ final class ObjectInput {
         throw new BadInputException(
             objectUri, 0, BadInputReason.EMPTY_OBJECT, "the object is empty");
       }
-      return new Opened(in, false);
+      return in;
     }
     int b2 = in.read();
     if (b2 >= 0) {
@@ -64,10 +62,10 @@ final class ObjectInput {
             BadInputReason.CORRUPT_COMPRESSION,
             "the name ends in .gz but the data does not start with the gzip magic bytes");
       }
-      return new Opened(in, false);
+      return in;
     }
     try {
-      return new Opened(new GZIPInputStream(in, GZIP_BUFFER), true);
+      return new GZIPInputStream(in, GZIP_BUFFER);
     } catch (SourceReadException e) {
       throw e;
     } catch (IOException e) {
