@@ -24,8 +24,16 @@ public enum ColumnType {
   public static ColumnType fromSqlType(String sqlType) {
     String t = sqlType.trim().toUpperCase(Locale.ROOT);
     int paren = t.indexOf('(');
-    String base = (paren < 0 ? t : t.substring(0, paren)).trim();
-    String args = paren < 0 ? "" : t.substring(paren + 1, Math.max(paren + 1, t.indexOf(')')));
+    int close = paren < 0 ? -1 : t.indexOf(')', paren);
+    String args = paren < 0 ? "" : t.substring(paren + 1, close < 0 ? t.length() : close);
+    // the name without its arguments: TIMESTAMP(6) WITH TIME ZONE is not a TIMESTAMP
+    String base =
+        (paren < 0 ? t : t.substring(0, paren) + (close < 0 ? "" : t.substring(close + 1)))
+            .trim()
+            .replaceAll("\\s+", " ");
+    while (base.endsWith(" UNSIGNED") || base.endsWith(" ZEROFILL") || base.endsWith(" SIGNED")) {
+      base = base.substring(0, base.lastIndexOf(' ')); // MySQL integer attributes
+    }
     switch (base) {
       case "TINYINT":
       case "SMALLINT":

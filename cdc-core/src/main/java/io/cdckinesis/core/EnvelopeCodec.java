@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.cdckinesis.core.internal.ValueParsers;
 import java.io.IOException;
@@ -75,24 +76,16 @@ public final class EnvelopeCodec {
 
   /** The envelope of a record, as UTF-8 JSON bytes. */
   public byte[] encode(ChangeRecord record) {
-    ByteArrayBuilder out = new ByteArrayBuilder(256 + 24 * record.columns().size());
-    try (JsonGenerator g = JSON.createGenerator(out)) {
-      g.writeStartObject();
-      g.writeFieldName("data");
-      g.writeStartObject();
-      List<String> columns = record.columns();
-      List<Object> values = record.values();
-      for (int i = 0; i < columns.size(); i++) {
-        g.writeFieldName(columns.get(i));
-        writeValue(g, values.get(i));
+    DataWriter writer = DataWriter.THREAD.get();
+    try {
+      return writer.encode(record);
+    } catch (IOException | RuntimeException e) {
+      DataWriter.THREAD.remove(); // its generator may be mid-object: start afresh
+      if (e instanceof RuntimeException re) {
+        throw re;
       }
-      g.writeEndObject();
-      writeMetadata(g, record, "data", record.primaryKey(), null);
-      g.writeEndObject();
-    } catch (IOException e) {
       throw new IllegalStateException("JSON encoding to memory failed", e);
     }
-    return out.toByteArray();
   }
 
   /** A pointer envelope: the record's metadata and where its full envelope is stored. */
@@ -197,8 +190,245 @@ public final class EnvelopeCodec {
   }
 
   /** DMS writes microseconds; keep nanoseconds when a source has them. */
-  private static String formatInstant(Instant t) {
-    return t.getNano() % 1000 == 0 ? MICROS.format(t) : t.toString();
+  static String formatInstant(Instant t) {
+    if (t.getNano() % 1000 != 0) {
+      return t.toString();
+    }
+    LocalDateTime d = LocalDateTime.ofEpochSecond(t.getEpochSecond(), t.getNano(), ZoneOffset.UTC);
+    int year = d.getYear();
+    if (year < 0 || year > 9999) {
+      return MICROS.format(t);
+    }
+    // the formatter costs about a microsecond; every record has a timestamp
+    char[] c = new char[27];
+    digits(c, 0, year, 4);
+    c[4] = '-';
+    digits(c, 5, d.getMonthValue(), 2);
+    c[7] = '-';
+    digits(c, 8, d.getDayOfMonth(), 2);
+    c[10] = 'T';
+    digits(c, 11, d.getHour(), 2);
+    c[13] = ':';
+    digits(c, 14, d.getMinute(), 2);
+    c[16] = ':';
+    digits(c, 17, d.getSecond(), 2);
+    c[19] = '.';
+    digits(c, 20, d.getNano() / 1000, 6);
+    c[26] = 'Z';
+    return new String(c);
+  }
+
+  private static void digits(char[] c, int at, int value, int width) {
+    for (int i = at + width - 1; i >= at; i--) {
+      c[i] = (char) ('0' + value % 10);
+      value /= 10;
+    }
+  }
+
+  /**
+   * Writes data envelopes on one thread, reusing one generator and its buffer, and the encoded
+   * forms of what repeats from record to record (field names, a table's column names, the object
+   * URI, the timestamp): encoding is on the hot path of every record.
+   */
+  private static final class DataWriter {
+
+    static final ThreadLocal<DataWriter> THREAD = ThreadLocal.withInitial(DataWriter::new);
+
+    private static final int KEEP_BUFFER_BYTES = 1 << 20;
+    private static final SerializedString DATA = new SerializedString("data");
+    private static final SerializedString METADATA = new SerializedString("metadata");
+    private static final SerializedString TIMESTAMP = new SerializedString("timestamp");
+    private static final SerializedString RECORD_TYPE = new SerializedString("record-type");
+    private static final SerializedString OPERATION = new SerializedString("operation");
+    private static final SerializedString KEY_TYPE = new SerializedString("partition-key-type");
+    private static final SerializedString SCHEMA = new SerializedString("schema-name");
+    private static final SerializedString TABLE = new SerializedString("table-name");
+    private static final SerializedString PRIMARY_KEY = new SerializedString("primary-key");
+    private static final SerializedString SOURCE_URI = new SerializedString("source-uri");
+    private static final SerializedString SOURCE_ROW = new SerializedString("source-row");
+    private static final SerializedString SOURCE_LINE = new SerializedString("source-line");
+    private static final SerializedString BY_PRIMARY_KEY = new SerializedString("primary-key");
+    private static final SerializedString BY_TABLE = new SerializedString("schema-table");
+    private static final SerializedString[] OPERATIONS =
+        new SerializedString[Operation.values().length];
+
+    static {
+      for (Operation op : Operation.values()) {
+        OPERATIONS[op.ordinal()] = new SerializedString(op.wireName());
+      }
+    }
+
+    private final Sink sink = new Sink();
+    private final JsonGenerator g;
+
+    private List<String> columns;
+    private SerializedString[] columnNames;
+    private List<String> key;
+    private SerializedString[] keyNames;
+    private String uri;
+    private SerializedString uriText;
+    private String schema;
+    private SerializedString schemaText;
+    private String table;
+    private SerializedString tableText;
+    private Instant timestamp;
+    private String timestampText;
+
+    DataWriter() {
+      try {
+        g = JSON.createGenerator(sink);
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot create a JSON generator in memory", e);
+      }
+      g.setRootValueSeparator(null); // one envelope per call, nothing between them
+    }
+
+    byte[] encode(ChangeRecord r) throws IOException {
+      sink.reset();
+      g.writeStartObject();
+      g.writeFieldName(DATA);
+      g.writeStartObject();
+      SerializedString[] names = columnNames(r.columns());
+      List<Object> values = r.values();
+      for (int i = 0; i < names.length; i++) {
+        g.writeFieldName(names[i]);
+        writeValue(g, values.get(i));
+      }
+      g.writeEndObject();
+      g.writeFieldName(METADATA);
+      g.writeStartObject();
+      if (r.commitTimestamp() != null) {
+        g.writeFieldName(TIMESTAMP);
+        g.writeString(timestamp(r.commitTimestamp()));
+      }
+      g.writeFieldName(RECORD_TYPE);
+      g.writeString(DATA);
+      g.writeFieldName(OPERATION);
+      g.writeString(OPERATIONS[r.operation().ordinal()]);
+      SerializedString[] keyNames = keyNames(r.primaryKey());
+      g.writeFieldName(KEY_TYPE);
+      g.writeString(keyNames.length == 0 ? BY_TABLE : BY_PRIMARY_KEY);
+      g.writeFieldName(SCHEMA);
+      g.writeString(schema(r.schema()));
+      g.writeFieldName(TABLE);
+      g.writeString(table(r.table()));
+      if (keyNames.length > 0) {
+        g.writeFieldName(PRIMARY_KEY);
+        g.writeStartArray();
+        for (SerializedString k : keyNames) {
+          g.writeString(k);
+        }
+        g.writeEndArray();
+      }
+      SourcePosition p = r.position();
+      g.writeFieldName(SOURCE_URI);
+      g.writeString(uri(p.objectUri()));
+      g.writeFieldName(SOURCE_ROW);
+      g.writeNumber(p.row());
+      g.writeFieldName(SOURCE_LINE);
+      g.writeNumber(p.line());
+      g.writeEndObject();
+      g.writeEndObject();
+      g.flush();
+      return sink.takeBytes();
+    }
+
+    private SerializedString[] columnNames(List<String> names) {
+      if (names != columns) {
+        if (columns == null || !names.equals(columns)) {
+          columnNames = serialized(names);
+        }
+        columns = names;
+      }
+      return columnNames;
+    }
+
+    private SerializedString[] keyNames(List<String> names) {
+      if (names != key) {
+        if (key == null || !names.equals(key)) {
+          keyNames = serialized(names);
+        }
+        key = names;
+      }
+      return keyNames;
+    }
+
+    private SerializedString uri(String s) {
+      if (!s.equals(uri)) {
+        uri = s;
+        uriText = new SerializedString(s);
+      }
+      return uriText;
+    }
+
+    private SerializedString schema(String s) {
+      if (!s.equals(schema)) {
+        schema = s;
+        schemaText = new SerializedString(s);
+      }
+      return schemaText;
+    }
+
+    private SerializedString table(String s) {
+      if (!s.equals(table)) {
+        table = s;
+        tableText = new SerializedString(s);
+      }
+      return tableText;
+    }
+
+    private String timestamp(Instant t) {
+      if (!t.equals(timestamp)) {
+        timestamp = t;
+        timestampText = formatInstant(t);
+      }
+      return timestampText;
+    }
+
+    private static SerializedString[] serialized(List<String> names) {
+      SerializedString[] out = new SerializedString[names.size()];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = new SerializedString(names.get(i));
+      }
+      return out;
+    }
+
+    /** A growable byte buffer the generator writes into. */
+    private static final class Sink extends java.io.OutputStream {
+      private byte[] buf = new byte[4096];
+      private int count;
+
+      void reset() {
+        count = 0;
+      }
+
+      byte[] takeBytes() {
+        byte[] out = java.util.Arrays.copyOf(buf, count);
+        if (buf.length > KEEP_BUFFER_BYTES) {
+          buf = new byte[4096]; // a huge record's buffer is not kept per thread
+        }
+        return out;
+      }
+
+      @Override
+      public void write(int b) {
+        ensure(1);
+        buf[count++] = (byte) b;
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        ensure(len);
+        System.arraycopy(b, off, buf, count, len);
+        count += len;
+      }
+
+      private void ensure(int more) {
+        if (count + more > buf.length) {
+          buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, count + more));
+        }
+      }
+    }
   }
 
   private Envelope read(JsonParser p) throws IOException {

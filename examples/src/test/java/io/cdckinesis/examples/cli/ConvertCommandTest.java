@@ -1,0 +1,262 @@
+package io.cdckinesis.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cdckinesis.core.ChangeRecord;
+import io.cdckinesis.core.EnvelopeCodec;
+import io.cdckinesis.core.Operation;
+import io.cdckinesis.core.testing.Fixtures;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code cdc convert} and {@code cdc demo} run in-process, with captured output. */
+class ConvertCommandTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Path DMS = Fixtures.dmsReal();
+  private static final String TABLES = DMS.resolve("tables.json").toString();
+
+  /** What a run printed. */
+  record Run(int exit, byte[] out, String err) {
+    List<String> lines() {
+      String text = new String(out, StandardCharsets.UTF_8);
+      return text.isEmpty() ? List.of() : List.of(text.split("\n"));
+    }
+
+    List<ChangeRecord> records() {
+      List<ChangeRecord> records = new ArrayList<>();
+      for (String line : lines()) {
+        records.add(EnvelopeCodec.create().decodeRecord(line.getBytes(StandardCharsets.UTF_8)));
+      }
+      return records;
+    }
+  }
+
+  static Run cdc(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new CdcCommand(out));
+    cli.setErr(new PrintWriter(err));
+    cli.setOut(new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true));
+    int exit = cli.execute(args);
+    return new Run(exit, out.toByteArray(), err.toString());
+  }
+
+  @Test
+  void convertsAFolderInDmsOrderOneEnvelopePerLine() throws Exception {
+    Path folder = DMS.resolve("mysql-classicmodels");
+    Run run = cdc("convert", "--tables", TABLES, folder.toString());
+
+    assertThat(run.exit()).isZero();
+    assertThat(run.err()).isEmpty();
+    List<ChangeRecord> records = run.records();
+    assertThat(records).hasSize(122 + 4);
+    // the full load comes first, then the changes, whatever the walk order
+    assertThat(records.subList(0, 122))
+        .allSatisfy(r -> assertThat(r.operation()).isEqualTo(Operation.LOAD));
+    assertThat(records.subList(122, 126))
+        .extracting(ChangeRecord::operation)
+        .containsExactly(Operation.INSERT, Operation.UPDATE, Operation.DELETE, Operation.INSERT);
+    JsonNode first = JSON.readTree(run.lines().get(0));
+    assertThat(first.at("/metadata/source-uri").asText())
+        .isEqualTo(
+            folder.resolve("classicmodels/customers/LOAD00000001.csv").toString()); // as given
+    assertThat(first.at("/data/customerName").asText()).isEqualTo("Atelier graphique");
+    assertThat(first.at("/metadata/primary-key/0").asText()).isEqualTo("customerNumber");
+  }
+
+  @Test
+  void filesGivenOutOfOrderAreConvertedInDmsOrder() {
+    Path customers = DMS.resolve("mysql-classicmodels/classicmodels/customers");
+    Run run =
+        cdc(
+            "convert",
+            "--tables",
+            TABLES,
+            customers.resolve("20240809-192717787.csv").toString(),
+            customers.resolve("LOAD00000001.csv").toString());
+    assertThat(run.exit()).isZero();
+    assertThat(run.records().get(0).operation()).isEqualTo(Operation.LOAD);
+    assertThat(run.records().get(125).operation()).isEqualTo(Operation.INSERT);
+  }
+
+  @Test
+  void headerAndGzipFilesWithSettingsFileKeepUtf8(@TempDir Path dir) throws Exception {
+    Path settings = dir.resolve("s3.json");
+    Files.writeString(settings, "{\"S3Settings\": {\"AddColumnName\": true}}");
+    Run run =
+        cdc(
+            "convert",
+            "--settings",
+            settings.toString(),
+            "--tables",
+            TABLES,
+            DMS.resolve("garment-erp").toString());
+
+    assertThat(run.exit()).isZero();
+    List<ChangeRecord> records = run.records();
+    assertThat(records).hasSize(21 + 16 + 89);
+    assertThat(records.get(0).table()).isEqualTo("BOM_HD");
+    ChangeRecord sc = records.get(21);
+    assertThat(sc.table()).isEqualTo("SC_HD");
+    assertThat(sc.position().objectUri()).endsWith("20180831-002828106.csv.gz");
+    assertThat(sc.value("STYLE_CHN_DESC")).isEqualTo("男装针织全棉短袖半胸筒T恤,扁机领,无袋");
+    assertThat(records.get(125).position().objectUri()).endsWith("20180831-021912942.csv.gz");
+  }
+
+  @Test
+  void explicitSchemaAndTableNeedOnlyADmsFileName(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("LOAD00000001.csv");
+    Files.writeString(file, "id,name\n1,Ann\n");
+    Path settings = dir.resolve("s3.json");
+    Files.writeString(settings, "{\"AddColumnName\": true}");
+    Run run =
+        cdc(
+            "convert",
+            "--settings",
+            settings.toString(),
+            "--schema",
+            "app",
+            "--table",
+            "users",
+            file.toString());
+    assertThat(run.exit()).isZero();
+    assertThat(run.records())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.tableId().toString()).isEqualTo("app.users");
+              assertThat(r.data()).containsEntry("id", "1").containsEntry("name", "Ann");
+            });
+  }
+
+  private static Path badFile(Path dir) throws Exception {
+    Path file = dir.resolve("shop/customers/LOAD00000001.csv");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, "1,Ann,x\n2,Secret Bob\n3,Cy,z\n4,Dee,w,extra\n");
+    return file;
+  }
+
+  private static Path tables(Path dir) throws Exception {
+    Path tables = dir.resolve("tables.json");
+    Files.writeString(tables, "{\"shop.customers\": {\"columns\": [\"id\", \"name\", \"note\"]}}");
+    return tables;
+  }
+
+  @Test
+  void failModeStopsAtTheFirstBadRowWithExit1(@TempDir Path dir) throws Exception {
+    Path file = badFile(dir);
+    Run run = cdc("convert", "--tables", tables(dir).toString(), file.toString());
+
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err()).isEqualTo(file + ":2: WRONG_FIELD_COUNT: expected 3 fields, found 2\n");
+    assertThat(run.records()).extracting(r -> r.value("id")).containsExactly("1");
+  }
+
+  @Test
+  void skipModeWritesGoodRowsReportsBadOnesAndExits3(@TempDir Path dir) throws Exception {
+    Path file = badFile(dir);
+    Run run =
+        cdc("convert", "--on-error", "skip", "--tables", tables(dir).toString(), file.toString());
+
+    assertThat(run.exit()).isEqualTo(3);
+    assertThat(run.records()).extracting(r -> r.value("id")).containsExactly("1", "3");
+    assertThat(run.err())
+        .isEqualTo(
+            file
+                + ":2: WRONG_FIELD_COUNT: expected 3 fields, found 2\n"
+                + file
+                + ":4: WRONG_FIELD_COUNT: expected 3 fields, found 4\n")
+        .doesNotContain("Secret")
+        .doesNotContain("Dee");
+  }
+
+  @Test
+  void aPathThatIsNotADmsFileIsAClearError(@TempDir Path dir) throws Exception {
+    Path notes = dir.resolve("notes.txt");
+    Files.writeString(notes, "hello");
+    Path good = DMS.resolve("mysql-classicmodels/classicmodels/customers/20240809-192717787.csv");
+
+    Run fail = cdc("convert", "--tables", TABLES, notes.toString(), good.toString());
+    assertThat(fail.exit()).isEqualTo(1);
+    assertThat(fail.err())
+        .startsWith(notes + ": not a DMS data file: file name notes.txt is none of");
+    assertThat(fail.out()).isEmpty();
+
+    Run skip =
+        cdc("convert", "--on-error", "skip", "--tables", TABLES, notes.toString(), good.toString());
+    assertThat(skip.exit()).isEqualTo(3);
+    assertThat(skip.err()).startsWith(notes + ": not a DMS data file");
+    assertThat(skip.records()).hasSize(4);
+
+    Run missing = cdc("convert", dir.resolve("nothing-here").toString());
+    assertThat(missing.exit()).isEqualTo(1);
+    assertThat(missing.err()).contains("nothing-here: no such file or folder");
+  }
+
+  @Test
+  void fileLevelDamageIsReportedAndSkippedInSkipMode(@TempDir Path dir) throws Exception {
+    Path table = dir.resolve("shop/customers");
+    Files.createDirectories(table);
+    Files.writeString(table.resolve("LOAD00000001.csv"), "1,Ann,x\n2,\"Bob,y\n");
+    Files.writeString(table.resolve("20240101-000000000.csv"), "I,3,Cy,z\n");
+    Run run =
+        cdc("convert", "--on-error", "skip", "--tables", tables(dir).toString(), dir.toString());
+    assertThat(run.exit()).isEqualTo(3);
+    assertThat(run.records()).extracting(r -> r.value("id")).containsExactly("1", "3");
+    assertThat(run.err())
+        .isEqualTo(
+            table.resolve("LOAD00000001.csv")
+                + ":2: UNTERMINATED_QUOTE: a quoted field is not closed before the end of the"
+                + " data\n");
+  }
+
+  @Test
+  void badSettingsAndUsageErrors(@TempDir Path dir) throws Exception {
+    Path settings = dir.resolve("s3.json");
+    Files.writeString(settings, "{\"DataFormat\": \"parquet\"}");
+    Run bad = cdc("convert", "--settings", settings.toString(), dir.toString());
+    assertThat(bad.exit()).isEqualTo(1);
+    assertThat(bad.err()).contains("DataFormat parquet is not supported");
+
+    assertThat(cdc("convert", "--on-error", "maybe", dir.toString()).exit()).isEqualTo(2);
+    assertThat(cdc("convert", "--schema", "a", dir.toString()).exit()).isEqualTo(2);
+    assertThat(cdc("convert").exit()).isEqualTo(2);
+  }
+
+  @Test
+  void demoSaysWhenItCannotFindTheFixtures(@TempDir Path dir) throws Exception {
+    Run missing = cdc("demo", "--fixtures", dir.resolve("none").toString());
+    assertThat(missing.exit()).isEqualTo(1);
+    assertThat(missing.err()).contains("fixtures/dms-real not found");
+    Files.writeString(dir.resolve("tables.json"), "[]");
+    Run broken = cdc("demo", "--fixtures", dir.toString());
+    assertThat(broken.exit()).isEqualTo(1);
+    assertThat(broken.err()).startsWith("cdc demo: table definitions");
+  }
+
+  @Test
+  void demoConvertsTheBundledFixtures() {
+    Run run = cdc("demo", "--fixtures", DMS.toString());
+    String out = new String(run.out(), StandardCharsets.UTF_8);
+    assertThat(run.exit()).isZero();
+    assertThat(out)
+        .contains("mysql-classicmodels  2 files, 126 records")
+        .contains("classicmodels.customers  load 122, insert 2, update 1, delete 1")
+        .contains("HR.EMPLOYEES             load 1900, update 17")
+        .contains("ERP.BOM_HD               insert 1, update 20")
+        .contains("ERP.SC_HD                insert 1, update 104")
+        .contains("first envelope: {\"data\":{\"customerNumber\":\"103\"");
+  }
+}
