@@ -1,6 +1,7 @@
 package io.cdckinesis.lambda;
 
 import io.cdckinesis.core.EnvelopeCodec;
+import io.cdckinesis.core.spi.ChangeSink;
 import io.cdckinesis.core.spi.PayloadStore;
 import io.cdckinesis.kinesis.KinesisChangeSink;
 import io.cdckinesis.kinesis.KinesisSinkConfig;
@@ -9,7 +10,6 @@ import io.cdckinesis.s3.S3Location;
 import io.cdckinesis.s3.S3ObjectSource;
 import io.cdckinesis.s3.S3PayloadStore;
 import io.cdckinesis.s3.S3RejectSink;
-import io.cdckinesis.core.spi.ChangeSink;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.services.kinesis.KinesisClient;

@@ -1,11 +1,13 @@
 package io.cdckinesis.lambda;
 
 import io.cdckinesis.s3.S3ObjectRef;
+import java.util.List;
 
 /**
- * Asks for the rest of an object to be processed by another invocation, after the producer
- * checkpointed its progress because time ran low. The Lambda default invokes the function itself
- * asynchronously with an S3 event for the object; the new invocation resumes from the checkpoint.
+ * Asks for objects to be processed by another invocation: the rest of an object the producer
+ * checkpointed because time ran low, followed by the objects of the event it had not reached. The
+ * Lambda default invokes the function itself asynchronously with one S3 event holding them in
+ * order; the new invocation resumes the first from its checkpoint.
  */
 @FunctionalInterface
 public interface ContinuationInvoker {
@@ -16,5 +18,5 @@ public interface ContinuationInvoker {
    * @throws RuntimeException when it cannot be queued (the caller then fails, so that the
    *     triggering event is retried and resumes from the checkpoint)
    */
-  void continueLater(S3ObjectRef object);
+  void continueLater(List<S3ObjectRef> objects);
 }

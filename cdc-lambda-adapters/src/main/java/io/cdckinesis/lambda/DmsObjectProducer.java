@@ -76,20 +76,24 @@ public final class DmsObjectProducer {
     return new Builder();
   }
 
+  /** The table an object belongs to, when its key is a DMS data file of one table. */
+  public Optional<io.cdckinesis.core.TableId> tableOf(S3ObjectRef ref) {
+    try {
+      return Optional.ofNullable(DmsObjectKey.parse(ref.key(), settings).table());
+    } catch (NotDmsObjectException e) {
+      return Optional.empty();
+    }
+  }
+
   /**
    * Sends an object, or the rest of it.
    *
    * @param owner identifies this run in leases (e.g. the Lambda request id)
    * @param remainingMillis how much time this run has left
-   * @param continuation where to ask for the rest when time runs low
    * @throws io.cdckinesis.core.CdcException when sending or storing fails; progress up to the last
    *     checkpoint is kept and a retry resumes from there
    */
-  public ObjectOutcome produce(
-      S3ObjectRef ref,
-      String owner,
-      LongSupplier remainingMillis,
-      ContinuationInvoker continuation) {
+  public ObjectOutcome produce(S3ObjectRef ref, String owner, LongSupplier remainingMillis) {
     String uri = ref.uri();
     DmsObjectKey key;
     try {
@@ -121,7 +125,7 @@ public final class DmsObjectProducer {
       throw e;
     }
     try {
-      return produce(ref, uri, key, owner, stored, previous, in, remainingMillis, continuation);
+      return produce(ref, uri, key, owner, stored, previous, in, remainingMillis);
     } catch (RuntimeException e) {
       closeQuietly(in);
       throw e;
@@ -136,8 +140,7 @@ public final class DmsObjectProducer {
       Optional<CheckpointStore.Stored> stored,
       Checkpoint previous,
       S3ObjectStream in,
-      LongSupplier remainingMillis,
-      ContinuationInvoker continuation) {
+      LongSupplier remainingMillis) {
     String version = in.metadata().eTag();
     Checkpoint current = previous != null && previous.appliesTo(version) ? previous : null;
     if (current != null && current.complete()) {
@@ -188,9 +191,8 @@ public final class DmsObjectProducer {
           if (!checkpoint(sink, rejects, held, file.progress(), false, false)) {
             return outcome(uri, ObjectOutcome.Status.LEASE_LOST, from, file, records);
           }
-          continuation.continueLater(ref);
           LOG.atInfo()
-              .setMessage("time running low: checkpointed, continuing in a new invocation")
+              .setMessage("time running low: checkpointed; the rest needs a new invocation")
               .addKeyValue("object", uri)
               .addKeyValue("rowsDone", file.progress().rowsDone())
               .log();

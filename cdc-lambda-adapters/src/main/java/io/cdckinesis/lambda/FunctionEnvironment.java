@@ -137,7 +137,7 @@ public record FunctionEnvironment(
             Duration.ofMillis(r.number(LEASE_MS, 120_000, 10_000, 3_600_000)),
             (int) r.number(MAX_BATCH_RECORDS, 500, 1, 500),
             r.number(MAX_REQUEST_BYTES, 5L << 20, 1024, 64L << 20),
-            r.number(MAX_RECORD_BYTES, 1L << 20, 1024, 10L << 20),
+            r.number(MAX_RECORD_BYTES, 1L << 20, 4096, 10L << 20),
             (int) r.number(MAX_PUT_ATTEMPTS, 10, 1, 100),
             r.text(TABLE_HANDLERS, null),
             r.text(DEFAULT_HANDLER, null),

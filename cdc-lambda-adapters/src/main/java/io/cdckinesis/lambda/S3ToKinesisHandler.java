@@ -5,16 +5,20 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification;
 import io.cdckinesis.core.CdcException;
+import io.cdckinesis.core.DmsFileName;
 import io.cdckinesis.lambda.internal.EmfMetrics;
 import io.cdckinesis.lambda.internal.FunctionClients;
 import io.cdckinesis.lambda.internal.SelfInvokingContinuation;
 import io.cdckinesis.s3.S3EventKeys;
 import io.cdckinesis.s3.S3ObjectRef;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -75,27 +79,38 @@ public class S3ToKinesisHandler implements RequestHandler<S3Event, ProducerResul
     if (records.isEmpty()) {
       LOG.warn("S3 event without records: nothing to do");
     }
+    List<S3ObjectRef> objects = new ArrayList<>();
     for (S3EventNotification.S3EventNotificationRecord record : records) {
       S3ObjectRef ref = objectOf(record);
       if (ref == null) {
         malformed++;
-        continue;
-      }
-      if (record.getEventName() != null && !record.getEventName().startsWith("ObjectCreated")) {
+      } else if (record.getEventName() != null
+          && !record.getEventName().startsWith("ObjectCreated")) {
         LOG.atInfo()
             .setMessage("ignoring a non-create S3 event")
             .addKeyValue("event", record.getEventName())
             .addKeyValue("object", ref.uri())
             .log();
+      } else {
+        objects.add(ref);
+      }
+    }
+    // Several files of one table in one event go out in DMS order (full load first, then changes
+    // by time), so that a key's changes reach the stream in order.
+    objects.sort(DMS_ORDER);
+    // A table whose object is unfinished (failed, busy elsewhere) holds back its later objects, so
+    // that they never overtake it; the event's retry brings them again.
+    Set<Object> heldBack = new HashSet<>();
+    for (int i = 0; i < objects.size(); i++) {
+      S3ObjectRef ref = objects.get(i);
+      Object table = producer.tableOf(ref).map(t -> (Object) t).orElse(ref);
+      if (heldBack.contains(table)) {
+        busy.add(ref.uri());
         continue;
       }
       try {
-        ObjectOutcome outcome =
-            producer.produce(ref, owner, () -> remainingMillis(context), continuation);
+        ObjectOutcome outcome = producer.produce(ref, owner, () -> remainingMillis(context));
         outcomes.add(outcome);
-        if (outcome.status() == ObjectOutcome.Status.BUSY_ELSEWHERE) {
-          busy.add(outcome.objectUri());
-        }
         LOG.atInfo()
             .setMessage("object processed")
             .addKeyValue("object", outcome.objectUri())
@@ -104,6 +119,14 @@ public class S3ToKinesisHandler implements RequestHandler<S3Event, ProducerResul
             .addKeyValue("records", outcome.records())
             .addKeyValue("rejected", outcome.rejected())
             .log();
+        if (outcome.status() == ObjectOutcome.Status.BUSY_ELSEWHERE) {
+          busy.add(outcome.objectUri());
+          heldBack.add(table);
+        } else if (outcome.status() == ObjectOutcome.Status.CONTINUED) {
+          // The rest of this object first, then everything not reached, in one new invocation.
+          continuation.continueLater(objects.subList(i, objects.size()));
+          break;
+        }
       } catch (RuntimeException e) {
         LOG.atError()
             .setMessage("object failed; the event will be retried and resume from the checkpoint")
@@ -111,6 +134,7 @@ public class S3ToKinesisHandler implements RequestHandler<S3Event, ProducerResul
             .addKeyValue("error", e.getClass().getName())
             .addKeyValue("reason", e.getMessage())
             .log();
+        heldBack.add(table);
         if (failure == null) {
           failure = e;
         } else {
@@ -128,6 +152,12 @@ public class S3ToKinesisHandler implements RequestHandler<S3Event, ProducerResul
     }
     return result;
   }
+
+  private static final Comparator<S3ObjectRef> DMS_ORDER =
+      Comparator.comparing(
+              (S3ObjectRef r) -> DmsFileName.parseLastSegment(r.key()).orElse(null),
+              Comparator.nullsLast(Comparator.naturalOrder()))
+          .thenComparing(S3ObjectRef::uri);
 
   /** The object of an event record, URL-decoded; null (and a log line) when malformed. */
   static S3ObjectRef objectOf(S3EventNotification.S3EventNotificationRecord record) {

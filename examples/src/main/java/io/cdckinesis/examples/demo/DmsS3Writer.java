@@ -32,10 +32,12 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 final class DmsS3Writer {
 
-  private static final DateTimeFormatter CDC_NAME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmssSSS");
+  private static final DateTimeFormatter CDC_NAME =
+      DateTimeFormatter.ofPattern("yyyyMMdd-HHmmssSSS");
   private static final DateTimeFormatter DMS_TIMESTAMP =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
-  private static final DateTimeFormatter DATETIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
+  private static final DateTimeFormatter DATETIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
 
   private final S3Client s3;
   private final String bucket;
@@ -65,7 +67,8 @@ final class DmsS3Writer {
     List<String> keys = new ArrayList<>();
     int file = 1;
     for (int from = 0; from < rows.size() || from == 0; from += maxRowsPerLoadFile) {
-      List<List<Object>> part = rows.subList(from, Math.min(rows.size(), from + maxRowsPerLoadFile));
+      List<List<Object>> part =
+          rows.subList(from, Math.min(rows.size(), from + maxRowsPerLoadFile));
       String name = String.format("LOAD%08X.csv", file++);
       List<Row> out = new ArrayList<>();
       for (List<Object> r : part) {
@@ -83,7 +86,8 @@ final class DmsS3Writer {
   List<String> writeCdcBatch(List<SourceChange> batch, LocalDateTime writtenAt) {
     Map<TableId, List<Row>> byTable = new LinkedHashMap<>();
     for (SourceChange c : batch) {
-      byTable.computeIfAbsent(c.table(), t -> new ArrayList<>())
+      byTable
+          .computeIfAbsent(c.table(), t -> new ArrayList<>())
           .add(new Row(c.operation(), c.row(), c.commitTime()));
     }
     List<String> keys = new ArrayList<>();
@@ -112,7 +116,8 @@ final class DmsS3Writer {
   private byte[] csv(TableId table, DmsFileKind kind, List<Row> rows, boolean gzip) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (OutputStream out = gzip ? new GZIPOutputStream(bytes) : bytes) {
-      CsvWriter w = new CsvWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), writerSettings());
+      CsvWriter w =
+          new CsvWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), writerSettings());
       boolean op = settings.hasOpColumn(kind);
       String ts = settings.timestampColumnName();
       DemoTable t = tables.get(table);

@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Runs a handler the way Lambda runs asynchronous invocations (S3 notifications, self-invokes):
  * events are queued, run with bounded concurrency under a time limit, and a failed invocation is
- * retried up to twice after a delay with the same request id; an event that still fails goes to
- * the on-failure list. Delays are shortened (Lambda waits about 1 and 2 minutes).
+ * retried up to twice after a delay with the same request id; an event that still fails goes to the
+ * on-failure list. Delays are shortened (Lambda waits about 1 and 2 minutes).
  */
 final class LocalAsyncFunction<E> implements AutoCloseable {
 

@@ -18,10 +18,10 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 /**
  * Feeds a stream to the consumer function the way a Lambda event source mapping with {@code
- * ReportBatchItemFailures} does: per shard, batches in order from the trim horizon, one batch at
- * a time; when the function reports a failed item, the shard is read again from that sequence
- * number; after {@code maxRetryAttempts} retries of one batch it is sent to the on-failure list
- * and the shard moves on.
+ * ReportBatchItemFailures} does: per shard, batches in order from the trim horizon, one batch at a
+ * time; when the function reports a failed item, the shard is read again from that sequence number;
+ * after {@code maxRetryAttempts} retries of one batch it is sent to the on-failure list and the
+ * shard moves on.
  */
 final class LocalEventSourceMapping {
 
@@ -52,9 +52,7 @@ final class LocalEventSourceMapping {
     this.maxRetryAttempts = maxRetryAttempts;
   }
 
-  /**
-   * Polls every shard until {@code producersDone} is true and every shard is read to its end.
-   */
+  /** Polls every shard until {@code producersDone} is true and every shard is read to its end. */
   void run(BooleanSupplier producersDone) throws InterruptedException {
     List<Shard> shards = kinesis.listShards(b -> b.streamName(stream)).shards();
     List<Thread> threads = new ArrayList<>();
@@ -89,8 +87,7 @@ final class LocalEventSourceMapping {
     while (true) {
       boolean doneBefore = producersDone.getAsBoolean();
       String current = next;
-      GetRecordsResponse page =
-          kinesis.getRecords(b -> b.shardIterator(current).limit(batchSize));
+      GetRecordsResponse page = kinesis.getRecords(b -> b.shardIterator(current).limit(batchSize));
       List<Record> records = page.records();
       if (records.isEmpty()) {
         if (doneBefore && page.millisBehindLatest() == 0) {
@@ -101,7 +98,8 @@ final class LocalEventSourceMapping {
         continue;
       }
       invocations.incrementAndGet();
-      StreamsEventResponse response = handler.handleRequest(
+      StreamsEventResponse response =
+          handler.handleRequest(
               event(shardId, records),
               new LocalContext(UUID.randomUUID().toString(), "cdc-consumer", 60_000));
       String failed = firstFailure(response);
@@ -140,7 +138,8 @@ final class LocalEventSourceMapping {
       if (id == null || id.isEmpty()) {
         throw new IllegalStateException("empty item identifier fails the whole batch");
       }
-      if (lowest == null || new java.math.BigInteger(id).compareTo(new java.math.BigInteger(lowest)) < 0) {
+      if (lowest == null
+          || new java.math.BigInteger(id).compareTo(new java.math.BigInteger(lowest)) < 0) {
         lowest = id;
       }
     }

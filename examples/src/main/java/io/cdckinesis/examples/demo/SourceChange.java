@@ -9,4 +9,5 @@ import java.util.List;
  * One change committed at the simulated source: the row after an insert or update, the row as it
  * was before a delete (as DMS writes them).
  */
-record SourceChange(Operation operation, TableId table, List<Object> row, LocalDateTime commitTime) {}
+record SourceChange(
+    Operation operation, TableId table, List<Object> row, LocalDateTime commitTime) {}

@@ -22,8 +22,18 @@ import java.util.Random;
 final class SourceDatabase {
 
   private static final String[] NAMES = {
-    "Ann", "Zoë", "José", "Ñandú S.A.", "Smith, Jones & Co.", "北京贸易", "O'Brien", "Müller",
-    "\"Quoted\" Ltd", "Åsa", "Łukasz", "Renée"
+    "Ann",
+    "Zoë",
+    "José",
+    "Ñandú S.A.",
+    "Smith, Jones & Co.",
+    "北京贸易",
+    "O'Brien",
+    "Müller",
+    "\"Quoted\" Ltd",
+    "Åsa",
+    "Łukasz",
+    "Renée"
   };
   private static final String[] CITIES = {"Nantes", "Boston", "São Paulo", "Zürich", "東京", "Oslo"};
   private static final String[] STATUSES = {"NEW", "PAID", "SHIPPED", "CANCELLED"};

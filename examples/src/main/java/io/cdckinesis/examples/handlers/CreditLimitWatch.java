@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * An example of a custom handler: a fraud-style rule on the classicmodels {@code customers} table.
  * It remembers each customer's credit limit and raises an alert when an update raises it by more
- * than half, or when a customer with a limit is deleted and re-created within the stream (a
- * pattern worth a look). Alerts name the customer number, never personal data.
+ * than half, or when a customer with a limit is deleted and re-created within the stream (a pattern
+ * worth a look). Alerts name the customer number, never personal data.
  *
  * <p>Register it for the table: {@code CDC_TABLE_HANDLERS=classicmodels.customers=
  * io.cdckinesis.examples.handlers.CreditLimitWatch}.
