@@ -134,6 +134,20 @@ class TemplateContractTest {
   }
 
   @Test
+  void theConsoleGroupsListEveryParameterOnce() {
+    List<String> grouped = new ArrayList<>();
+    for (JsonNode group :
+        template
+            .root()
+            .path("Metadata")
+            .path("AWS::CloudFormation::Interface")
+            .path("ParameterGroups")) {
+      group.path("Parameters").forEach(p -> grouped.add(p.asText()));
+    }
+    assertThat(grouped).containsExactlyInAnyOrderElementsOf(names(template.parameters()));
+  }
+
+  @Test
   void outputsNameWhatAnOperatorNeeds() {
     assertThat(names(template.outputs()))
         .contains(
