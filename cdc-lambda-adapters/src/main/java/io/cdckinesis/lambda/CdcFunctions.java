@@ -1,0 +1,134 @@
+package io.cdckinesis.lambda;
+
+import io.cdckinesis.core.EnvelopeCodec;
+import io.cdckinesis.core.spi.ChangeSink;
+import io.cdckinesis.core.spi.PayloadStore;
+import io.cdckinesis.kinesis.KinesisChangeSink;
+import io.cdckinesis.kinesis.KinesisSinkConfig;
+import io.cdckinesis.s3.S3CheckpointStore;
+import io.cdckinesis.s3.S3Location;
+import io.cdckinesis.s3.S3ObjectSource;
+import io.cdckinesis.s3.S3PayloadStore;
+import io.cdckinesis.s3.S3RejectSink;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Assembles the producer and the consumer from a {@link FunctionEnvironment} and clients. The
+ * Lambda handlers use it with the container's clients; the demo and tests use it with clients of
+ * local servers, so that they run exactly the configuration path of the deployed functions.
+ */
+public final class CdcFunctions {
+
+  private CdcFunctions() {}
+
+  /** The sink configuration the variables describe. */
+  public static KinesisSinkConfig sinkConfig(FunctionEnvironment env) {
+    return KinesisSinkConfig.builder()
+        .maxBatchRecords(env.maxBatchRecords())
+        .maxRequestBytes(env.maxRequestBytes())
+        .maxRecordBytes((int) env.maxRecordBytes())
+        .maxAttempts(env.maxPutAttempts())
+        .aggregation(env.aggregate())
+        .build();
+  }
+
+  /** The oversize payload store in the state bucket. */
+  public static PayloadStore payloadStore(FunctionEnvironment env, S3Client s3) {
+    return S3PayloadStore.builder()
+        .client(s3)
+        .location(S3Location.of(env.stateBucket(), env.oversizePrefix()))
+        .build();
+  }
+
+  /**
+   * The producer: S3 source, checkpoints, rejects, and a Kinesis sink per object run.
+   *
+   * @param sinkMetrics receives each object run's sink metrics when its sink is done (may be a
+   *     no-op)
+   */
+  public static DmsObjectProducer producer(
+      FunctionEnvironment env,
+      S3Client s3,
+      KinesisClient kinesis,
+      Consumer<io.cdckinesis.kinesis.SinkMetrics> sinkMetrics) {
+    return producer(env, s3, kinesis, sinkMetrics, UnaryOperator.identity());
+  }
+
+  /**
+   * The producer, with each object run's sink passed through {@code sinkDecorator} (the demo and
+   * the fault-injection tests wrap it to simulate crashes).
+   */
+  public static DmsObjectProducer producer(
+      FunctionEnvironment env,
+      S3Client s3,
+      KinesisClient kinesis,
+      Consumer<io.cdckinesis.kinesis.SinkMetrics> sinkMetrics,
+      UnaryOperator<ChangeSink> sinkDecorator) {
+    env.requireProducer();
+    KinesisSinkConfig config = sinkConfig(env);
+    PayloadStore payloads = payloadStore(env, s3);
+    EnvelopeCodec codec = EnvelopeCodec.withTables(env.tables());
+    S3Location rejects = S3Location.of(env.stateBucket(), env.rejectsPrefix());
+    return DmsObjectProducer.builder()
+        .settings(env.dmsSettings())
+        .tables(env.tables())
+        .source(S3ObjectSource.builder().client(s3).build())
+        .checkpoints(
+            S3CheckpointStore.builder()
+                .client(s3)
+                .location(S3Location.of(env.stateBucket(), env.checkpointPrefix()))
+                .build())
+        .sinks(
+            () ->
+                sinkDecorator.apply(
+                    KinesisChangeSink.builder()
+                        .client(kinesis)
+                        .streamName(env.streamName())
+                        .codec(codec)
+                        .config(config)
+                        .payloadStore(payloads)
+                        .metricsListener(sinkMetrics)
+                        .build()))
+        .rejectSinks(
+            (ref, owner) ->
+                S3RejectSink.builder().client(s3).location(rejects).runId(runId(owner)).build())
+        .checkpointEveryRows(env.checkpointEveryRows())
+        .lease(env.lease())
+        .timeReserve(env.timeReserve())
+        .build();
+  }
+
+  /** The consumer: handlers, payload store for pointers, dead letters in the state bucket. */
+  public static ChangeConsumer consumer(
+      FunctionEnvironment env, S3Client s3, TableHandlers handlers) {
+    return ChangeConsumer.builder()
+        .handlers(handlers)
+        .codec(EnvelopeCodec.withTables(env.tables()))
+        .payloadStore(payloadStore(env, s3))
+        .deadLetters(new S3DeadLetterSink(s3, env.stateBucket(), env.deadLetterPrefix()))
+        .maxAttempts(env.handlerMaxAttempts())
+        .attemptsPerBatch(Math.min(3, env.handlerMaxAttempts()))
+        .build();
+  }
+
+  /** The table handlers the variables name, with {@code configure} applied last. */
+  public static TableHandlers handlers(
+      FunctionEnvironment env, Consumer<TableHandlers.Builder> configure) {
+    TableHandlers.Builder handlers = TableHandlers.builder();
+    if (env.defaultHandler() != null) {
+      handlers.defaultHandler(TableHandlers.instantiate(env.defaultHandler()));
+    }
+    handlers.registerFromSpec(env.tableHandlers());
+    configure.accept(handlers);
+    return handlers.build();
+  }
+
+  /** A run id for part names: the request id with anything unusual replaced. */
+  static String runId(String owner) {
+    String id = owner.replaceAll("[^A-Za-z0-9_-]", "-");
+    return id.length() > 64 ? id.substring(0, 64) : id;
+  }
+}

@@ -1,0 +1,354 @@
+package io.cdckinesis.lambda;
+
+import io.cdckinesis.core.BadRowPolicy;
+import io.cdckinesis.core.ChangeRecord;
+import io.cdckinesis.core.ConfigurationException;
+import io.cdckinesis.core.DmsCsvReader;
+import io.cdckinesis.core.DmsCsvSettings;
+import io.cdckinesis.core.DmsFileReader;
+import io.cdckinesis.core.DmsObjectKey;
+import io.cdckinesis.core.NotDmsObjectException;
+import io.cdckinesis.core.ReadProgress;
+import io.cdckinesis.core.TableDefinitions;
+import io.cdckinesis.core.spi.ChangeSink;
+import io.cdckinesis.core.spi.Checkpoint;
+import io.cdckinesis.core.spi.CheckpointStore;
+import io.cdckinesis.core.spi.RejectSink;
+import io.cdckinesis.s3.S3ObjectRef;
+import io.cdckinesis.s3.S3ObjectSource;
+import io.cdckinesis.s3.S3ObjectStream;
+import io.cdckinesis.s3.S3ReadException;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+
+/**
+ * Sends one DMS object from S3 to a {@link ChangeSink}, resumably: the producer's core, used by
+ * {@link S3ToKinesisHandler} and usable outside Lambda.
+ *
+ * <p>For each object it takes a lease in the {@link CheckpointStore} (compare-and-set, so a
+ * duplicated event cannot run the same object twice at once), resumes from the checkpoint if there
+ * is one for this version of the object (a ranged read for uncompressed objects, skipping rows for
+ * gzip), and every {@code checkpointEveryRows} rows flushes the sink and the rejects and saves its
+ * progress, renewing the lease. A crash therefore resends at most one checkpoint interval of rows;
+ * the consumer skips those duplicates by their source position. When the remaining time falls below
+ * the reserve it stops at a flushed checkpoint, releases the lease and asks a {@link
+ * ContinuationInvoker} to continue the object in a new invocation.
+ */
+public final class DmsObjectProducer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DmsObjectProducer.class);
+
+  private final DmsCsvSettings settings;
+  private final TableDefinitions tables;
+  private final S3ObjectSource source;
+  private final CheckpointStore checkpoints;
+  private final Supplier<ChangeSink> sinks;
+  private final BiFunction<S3ObjectRef, String, RejectSink> rejectSinks;
+  private final int checkpointEveryRows;
+  private final Duration lease;
+  private final Duration timeReserve;
+  private final Clock clock;
+
+  private DmsObjectProducer(Builder b) {
+    this.settings = b.settings;
+    this.tables = b.tables;
+    this.source = b.source;
+    this.checkpoints = b.checkpoints;
+    this.sinks = b.sinks;
+    this.rejectSinks = b.rejectSinks;
+    this.checkpointEveryRows = b.checkpointEveryRows;
+    this.lease = b.lease;
+    this.timeReserve = b.timeReserve;
+    this.clock = b.clock;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The table an object belongs to, when its key is a DMS data file of one table. */
+  public Optional<io.cdckinesis.core.TableId> tableOf(S3ObjectRef ref) {
+    try {
+      return Optional.ofNullable(DmsObjectKey.parse(ref.key(), settings).table());
+    } catch (NotDmsObjectException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Sends an object, or the rest of it.
+   *
+   * @param owner identifies this run in leases (e.g. the Lambda request id)
+   * @param remainingMillis how much time this run has left
+   * @throws io.cdckinesis.core.CdcException when sending or storing fails; progress up to the last
+   *     checkpoint is kept and a retry resumes from there
+   */
+  public ObjectOutcome produce(S3ObjectRef ref, String owner, LongSupplier remainingMillis) {
+    String uri = ref.uri();
+    DmsObjectKey key;
+    try {
+      key = DmsObjectKey.parse(ref.key(), settings);
+    } catch (NotDmsObjectException e) {
+      LOG.atInfo()
+          .setMessage("ignoring an object that is not a DMS data file")
+          .addKeyValue("object", uri)
+          .addKeyValue("reason", e.getMessage())
+          .log();
+      return ObjectOutcome.of(uri, ObjectOutcome.Status.NOT_DMS_OBJECT);
+    }
+    Optional<CheckpointStore.Stored> stored = checkpoints.load(uri);
+    Checkpoint previous = stored.map(CheckpointStore.Stored::checkpoint).orElse(null);
+    if (previous != null
+        && !previous.complete()
+        && previous.leasedByOtherThan(owner, clock.instant())) {
+      return ObjectOutcome.of(uri, ObjectOutcome.Status.BUSY_ELSEWHERE);
+    }
+    S3ObjectStream in;
+    try {
+      in = source.open(ref, 0);
+    } catch (S3ReadException e) {
+      if (e.getCause() instanceof AwsServiceException s && s.statusCode() == 404) {
+        // Deleted since the event (DMS deletes a table's folder on truncate): nothing to send.
+        LOG.atWarn().setMessage("object no longer exists").addKeyValue("object", uri).log();
+        return ObjectOutcome.of(uri, ObjectOutcome.Status.OBJECT_MISSING);
+      }
+      throw e;
+    }
+    try {
+      return produce(ref, uri, key, owner, stored, previous, in, remainingMillis);
+    } catch (RuntimeException e) {
+      closeQuietly(in);
+      throw e;
+    }
+  }
+
+  private ObjectOutcome produce(
+      S3ObjectRef ref,
+      String uri,
+      DmsObjectKey key,
+      String owner,
+      Optional<CheckpointStore.Stored> stored,
+      Checkpoint previous,
+      S3ObjectStream in,
+      LongSupplier remainingMillis) {
+    String version = in.metadata().eTag();
+    Checkpoint current = previous != null && previous.appliesTo(version) ? previous : null;
+    if (current != null && current.complete()) {
+      closeQuietly(in);
+      LOG.atInfo().setMessage("object already sent").addKeyValue("object", uri).log();
+      return ObjectOutcome.of(uri, ObjectOutcome.Status.ALREADY_DONE);
+    }
+    ReadProgress from = current == null ? ReadProgress.START : current.progress();
+    Lease held =
+        new Lease(uri, version, owner, stored.map(CheckpointStore.Stored::revision).orElse(null));
+    if (!held.save(from, false, true)) {
+      closeQuietly(in);
+      return ObjectOutcome.of(uri, ObjectOutcome.Status.BUSY_ELSEWHERE);
+    }
+    if (!from.atStart()) {
+      LOG.atInfo()
+          .setMessage("resuming object from checkpoint")
+          .addKeyValue("object", uri)
+          .addKeyValue("rowsDone", from.rowsDone())
+          .log();
+      // A ranged read from where the next row starts (the source re-reads gzip from byte 0).
+      closeQuietly(in);
+      in = source.open(ref, from.nextByteOffset(), version);
+    }
+    RejectSink rejects = rejectSinks.apply(ref, owner);
+    DmsCsvReader reader =
+        DmsCsvReader.builder()
+            .settings(settings)
+            .tables(tables)
+            .badRowPolicy(BadRowPolicy.SKIP)
+            .rejectSink(rejects)
+            .build();
+    ChangeSink sink = sinks.get();
+    long records = 0;
+    try (S3ObjectStream object = in;
+        DmsFileReader file = reader.resume(uri, key, object, from, object.positioned())) {
+      long sinceCheckpoint = 0;
+      for (ChangeRecord r; (r = file.read()) != null; ) {
+        sink.write(r);
+        records++;
+        if (++sinceCheckpoint >= checkpointEveryRows) {
+          sinceCheckpoint = 0;
+          if (!checkpoint(sink, rejects, held, file.progress(), false, true)) {
+            return outcome(uri, ObjectOutcome.Status.LEASE_LOST, from, file, records);
+          }
+        }
+        if (remainingMillis.getAsLong() < timeReserve.toMillis()) {
+          if (!checkpoint(sink, rejects, held, file.progress(), false, false)) {
+            return outcome(uri, ObjectOutcome.Status.LEASE_LOST, from, file, records);
+          }
+          LOG.atInfo()
+              .setMessage("time running low: checkpointed; the rest needs a new invocation")
+              .addKeyValue("object", uri)
+              .addKeyValue("rowsDone", file.progress().rowsDone())
+              .log();
+          return outcome(uri, ObjectOutcome.Status.CONTINUED, from, file, records);
+        }
+      }
+      if (!checkpoint(sink, rejects, held, file.progress(), true, false)) {
+        return outcome(uri, ObjectOutcome.Status.LEASE_LOST, from, file, records);
+      }
+      sink.close();
+      return outcome(uri, ObjectOutcome.Status.COMPLETED, from, file, records);
+    } catch (IOException e) {
+      throw new io.cdckinesis.core.StoreException("cannot close " + uri + ": " + e, e, true);
+    }
+  }
+
+  private static void closeQuietly(S3ObjectStream in) {
+    try {
+      in.close();
+    } catch (IOException e) {
+      LOG.atDebug().setMessage("closing an unneeded object stream failed").setCause(e).log();
+    }
+  }
+
+  private static ObjectOutcome outcome(
+      String uri,
+      ObjectOutcome.Status status,
+      ReadProgress from,
+      DmsFileReader file,
+      long records) {
+    return new ObjectOutcome(
+        uri, status, file.progress().rowsDone() - from.rowsDone(), records, file.rejectedRows());
+  }
+
+  /** Flushes what was written and rejected, then records the progress. */
+  private boolean checkpoint(
+      ChangeSink sink,
+      RejectSink rejects,
+      Lease held,
+      ReadProgress progress,
+      boolean complete,
+      boolean keepLease) {
+    sink.flush();
+    rejects.flush();
+    return held.save(progress, complete, keepLease);
+  }
+
+  /** The checkpoint revision this run holds; a failed compare-and-set means it lost the lease. */
+  private final class Lease {
+    private final String uri;
+    private final String version;
+    private final String owner;
+    private String revision;
+
+    Lease(String uri, String version, String owner, String revision) {
+      this.uri = uri;
+      this.version = version;
+      this.owner = owner;
+      this.revision = revision;
+    }
+
+    boolean save(ReadProgress progress, boolean complete, boolean keepLease) {
+      Instant until = keepLease ? clock.instant().plus(lease) : null;
+      Checkpoint cp =
+          new Checkpoint(uri, version, progress, complete, keepLease ? owner : null, until);
+      Optional<String> saved = checkpoints.save(cp, revision);
+      if (saved.isEmpty()) {
+        LOG.atWarn()
+            .setMessage("lost the lease on an object to another worker; stopping")
+            .addKeyValue("object", uri)
+            .log();
+        return false;
+      }
+      revision = saved.get();
+      return true;
+    }
+  }
+
+  /** Builds a {@link DmsObjectProducer}; source, checkpoints, sinks and rejects are required. */
+  public static final class Builder {
+    private DmsCsvSettings settings = DmsCsvSettings.defaults();
+    private TableDefinitions tables = TableDefinitions.empty();
+    private S3ObjectSource source;
+    private CheckpointStore checkpoints;
+    private Supplier<ChangeSink> sinks;
+    private BiFunction<S3ObjectRef, String, RejectSink> rejectSinks;
+    private int checkpointEveryRows = 5_000;
+    private Duration lease = Duration.ofMinutes(2);
+    private Duration timeReserve = Duration.ofMinutes(1);
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    public Builder settings(DmsCsvSettings settings) {
+      this.settings = Objects.requireNonNull(settings, "settings");
+      return this;
+    }
+
+    public Builder tables(TableDefinitions tables) {
+      this.tables = Objects.requireNonNull(tables, "tables");
+      return this;
+    }
+
+    public Builder source(S3ObjectSource source) {
+      this.source = source;
+      return this;
+    }
+
+    public Builder checkpoints(CheckpointStore store) {
+      this.checkpoints = store;
+      return this;
+    }
+
+    /** A new sink per object run (a failed run's sink is abandoned, not reused). */
+    public Builder sinks(Supplier<ChangeSink> sinks) {
+      this.sinks = sinks;
+      return this;
+    }
+
+    /** The reject sink for an object and run owner. */
+    public Builder rejectSinks(BiFunction<S3ObjectRef, String, RejectSink> rejectSinks) {
+      this.rejectSinks = rejectSinks;
+      return this;
+    }
+
+    public Builder checkpointEveryRows(int rows) {
+      this.checkpointEveryRows = rows;
+      return this;
+    }
+
+    /** How long a claim on an object lasts without a checkpoint renewing it. */
+    public Builder lease(Duration lease) {
+      this.lease = Objects.requireNonNull(lease, "lease");
+      return this;
+    }
+
+    /** Stop and continue elsewhere when less than this time remains. */
+    public Builder timeReserve(Duration reserve) {
+      this.timeReserve = Objects.requireNonNull(reserve, "reserve");
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    public DmsObjectProducer build() {
+      if (source == null || checkpoints == null || sinks == null || rejectSinks == null) {
+        throw new ConfigurationException(
+            "DmsObjectProducer needs a source, a checkpoint store, a sink supplier and reject sinks");
+      }
+      if (checkpointEveryRows < 1) {
+        throw new ConfigurationException("checkpointEveryRows must be >= 1");
+      }
+      return new DmsObjectProducer(this);
+    }
+  }
+}

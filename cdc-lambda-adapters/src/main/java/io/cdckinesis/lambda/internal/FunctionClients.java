@@ -1,0 +1,54 @@
+package io.cdckinesis.lambda.internal;
+
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The AWS clients of a function container, built once (at the first use) with the region and
+ * credentials Lambda provides, and the light URL-connection HTTP client.
+ */
+public final class FunctionClients {
+
+  private static volatile FunctionClients shared;
+
+  private final S3Client s3;
+  private final KinesisClient kinesis;
+  private final LambdaClient lambda;
+
+  private FunctionClients() {
+    this.s3 = S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+    this.kinesis =
+        KinesisClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+    this.lambda =
+        LambdaClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+  }
+
+  /** The container's clients. */
+  public static FunctionClients shared() {
+    FunctionClients c = shared;
+    if (c == null) {
+      synchronized (FunctionClients.class) {
+        c = shared;
+        if (c == null) {
+          c = new FunctionClients();
+          shared = c;
+        }
+      }
+    }
+    return c;
+  }
+
+  public S3Client s3() {
+    return s3;
+  }
+
+  public KinesisClient kinesis() {
+    return kinesis;
+  }
+
+  public LambdaClient lambda() {
+    return lambda;
+  }
+}

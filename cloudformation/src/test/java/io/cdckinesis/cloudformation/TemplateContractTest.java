@@ -1,0 +1,164 @@
+package io.cdckinesis.cloudformation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the Lambda adapters and the users rely on: handler names, environment variable names and
+ * values, runtime, the stream position, the DMS task's table mappings, and the outputs.
+ */
+class TemplateContractTest {
+
+  private final CfnTemplate template = CfnTemplate.projectTemplate();
+
+  private JsonNode variables(String function, Map<String, String> parameters) {
+    return new CfnEvaluator(template, parameters)
+        .eval(
+            CfnTemplate.properties(template.resources().get(function))
+                .path("Environment")
+                .path("Variables"));
+  }
+
+  private static List<String> names(JsonNode object) {
+    List<String> names = new ArrayList<>();
+    object.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  @Test
+  void functionsRunTheProjectHandlersOnJava21() {
+    JsonNode producer = CfnTemplate.properties(template.resources().get("Producer"));
+    JsonNode consumer = CfnTemplate.properties(template.resources().get("Consumer"));
+    assertThat(producer.path("Handler").asText())
+        .isEqualTo("io.cdckinesis.lambda.S3ToKinesisHandler::handleRequest");
+    assertThat(consumer.path("Handler").asText())
+        .isEqualTo("io.cdckinesis.lambda.KinesisChangeHandler::handleRequest");
+    assertThat(producer.path("Runtime").asText()).isEqualTo("java21");
+    assertThat(consumer.path("Runtime").asText()).isEqualTo("java21");
+    assertThat(template.parameters().path("ProducerTimeoutSeconds").path("MaxValue").asInt())
+        .isEqualTo(900);
+  }
+
+  @Test
+  void producerEnvironment() {
+    Map<String, String> all = Map.of("TableDefinitions", "{\"tables\":[]}", "Aggregate", "true");
+    JsonNode env = variables("Producer", all);
+    assertThat(names(env))
+        .containsExactlyInAnyOrder(
+            "CDC_STREAM_NAME",
+            "CDC_DMS_SETTINGS",
+            "CDC_TABLES",
+            "CDC_AGGREGATE",
+            "CDC_STATE_BUCKET",
+            "CDC_CHECKPOINT_PREFIX",
+            "CDC_REJECTS_PREFIX",
+            "CDC_OVERSIZE_PREFIX",
+            "CDC_TIME_RESERVE_MS");
+    assertThat(env.path("CDC_STREAM_NAME").asText()).isEqualTo("${Stream}");
+    assertThat(env.path("CDC_AGGREGATE").asText()).isEqualTo("true");
+    assertThat(env.path("CDC_CHECKPOINT_PREFIX").asText()).isEqualTo("_cdc/checkpoints/");
+    assertThat(env.path("CDC_REJECTS_PREFIX").asText()).isEqualTo("_cdc/rejects/");
+    assertThat(env.path("CDC_OVERSIZE_PREFIX").asText()).isEqualTo("_cdc/oversize/");
+    assertThat(env.path("CDC_TIME_RESERVE_MS").asText()).isEqualTo("30000");
+    // optional ones are left out rather than set empty
+    assertThat(names(variables("Producer", Map.of()))).doesNotContain("CDC_TABLES");
+  }
+
+  @Test
+  void consumerEnvironment() {
+    JsonNode env = variables("Consumer", Map.of("TableHandlers", "dbo.Customer=com.example.C"));
+    assertThat(names(env))
+        .containsExactlyInAnyOrder(
+            "CDC_STATE_BUCKET",
+            "CDC_OVERSIZE_PREFIX",
+            "CDC_DEAD_LETTER_PREFIX",
+            "CDC_TABLE_HANDLERS",
+            "CDC_DEFAULT_HANDLER",
+            "CDC_HANDLER_MAX_ATTEMPTS");
+    assertThat(env.path("CDC_OVERSIZE_PREFIX").asText()).isEqualTo("_cdc/oversize/");
+    assertThat(env.path("CDC_DEAD_LETTER_PREFIX").asText()).isEqualTo("_cdc/dead-letter/");
+    assertThat(env.path("CDC_TABLE_HANDLERS").asText()).isEqualTo("dbo.Customer=com.example.C");
+    assertThat(env.path("CDC_DEFAULT_HANDLER").asText())
+        .isEqualTo("io.cdckinesis.lambda.LoggingTableHandler");
+    assertThat(names(variables("Consumer", Map.of()))).doesNotContain("CDC_TABLE_HANDLERS");
+  }
+
+  @Test
+  void anExistingStreamIsUsedByNameAndArn() {
+    String arn = "arn:aws:kinesis:eu-west-1:123456789012:stream/orders-cdc";
+    CfnEvaluator eval = new CfnEvaluator(template, Map.of("ExistingStreamArn", arn));
+    assertThat(eval.condition("CreateStream")).isFalse();
+    assertThat(
+            variables("Producer", Map.of("ExistingStreamArn", arn))
+                .path("CDC_STREAM_NAME")
+                .asText())
+        .isEqualTo("orders-cdc");
+    JsonNode esm =
+        eval.eval(CfnTemplate.properties(template.resources().get("ConsumerEventSourceMapping")));
+    assertThat(esm.path("EventSourceArn").asText()).isEqualTo(arn);
+  }
+
+  @Test
+  void eventSourceMappingReadsFromTheStartOfTheStream() {
+    JsonNode esm = CfnTemplate.properties(template.resources().get("ConsumerEventSourceMapping"));
+    assertThat(esm.path("StartingPosition").asText()).isEqualTo("TRIM_HORIZON");
+    assertThat(template.parameters().path("ParallelizationFactor").path("Default").asInt())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void theDefaultTableMappingIncludesEveryTableOfTheSchema() throws Exception {
+    JsonNode task =
+        new CfnEvaluator(template, Map.of("SourceSchema", "sales"))
+            .eval(CfnTemplate.properties(template.resources().get("DmsReplicationTask")));
+    assertThat(task.path("MigrationType").asText()).isEqualTo("full-load-and-cdc");
+    JsonNode mappings = new ObjectMapper().readTree(task.path("TableMappings").asText());
+    JsonNode rule = mappings.path("rules").get(0);
+    assertThat(rule.path("rule-type").asText()).isEqualTo("selection");
+    assertThat(rule.path("rule-action").asText()).isEqualTo("include");
+    assertThat(rule.path("object-locator").path("schema-name").asText()).isEqualTo("sales");
+    assertThat(rule.path("object-locator").path("table-name").asText()).isEqualTo("%");
+    String own = "{\"rules\":[]}";
+    assertThat(
+            new CfnEvaluator(template, Map.of("TableMappings", own))
+                .eval(CfnTemplate.properties(template.resources().get("DmsReplicationTask")))
+                .path("TableMappings")
+                .asText())
+        .isEqualTo(own);
+  }
+
+  @Test
+  void theConsoleGroupsListEveryParameterOnce() {
+    List<String> grouped = new ArrayList<>();
+    for (JsonNode group :
+        template
+            .root()
+            .path("Metadata")
+            .path("AWS::CloudFormation::Interface")
+            .path("ParameterGroups")) {
+      group.path("Parameters").forEach(p -> grouped.add(p.asText()));
+    }
+    assertThat(grouped).containsExactlyInAnyOrderElementsOf(names(template.parameters()));
+  }
+
+  @Test
+  void outputsNameWhatAnOperatorNeeds() {
+    assertThat(names(template.outputs()))
+        .contains(
+            "SourceBucketName",
+            "StateBucketName",
+            "StreamName",
+            "StreamArn",
+            "ProducerFunctionName",
+            "ConsumerFunctionName",
+            "ProducerFailureQueueUrl",
+            "ConsumerFailureQueueUrl",
+            "ReplicationTaskArn");
+  }
+}

@@ -1,0 +1,13 @@
+package io.cdckinesis.examples.demo;
+
+import io.cdckinesis.core.Operation;
+import io.cdckinesis.core.TableId;
+import java.time.LocalDateTime;
+import java.util.List;
+
+/**
+ * One change committed at the simulated source: the row after an insert or update, the row as it
+ * was before a delete (as DMS writes them).
+ */
+record SourceChange(
+    Operation operation, TableId table, List<Object> row, LocalDateTime commitTime) {}
