@@ -6,7 +6,6 @@ import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification;
 import io.cdckinesis.core.CdcException;
 import io.cdckinesis.core.DmsFileName;
-import io.cdckinesis.lambda.internal.EmfMetrics;
 import io.cdckinesis.lambda.internal.FunctionClients;
 import io.cdckinesis.lambda.internal.SelfInvokingContinuation;
 import io.cdckinesis.s3.S3EventKeys;

@@ -15,7 +15,6 @@ import io.cdckinesis.core.EnvelopeCodec;
 import io.cdckinesis.core.SourcePosition;
 import io.cdckinesis.core.TableDefinitions;
 import io.cdckinesis.core.testing.Fixtures;
-import io.cdckinesis.lambda.internal.SelfInvokingContinuation;
 import io.cdckinesis.local.LocalKinesis;
 import io.cdckinesis.local.LocalS3;
 import io.cdckinesis.s3.S3ObjectRef;
@@ -109,8 +108,7 @@ class S3ToKinesisHandlerIT {
     for (String key : keys) {
       String one =
           new String(
-              SelfInvokingContinuation.s3Event(List.of(S3ObjectRef.of(BUCKET, key))),
-              StandardCharsets.UTF_8);
+              S3Notifications.json(List.of(S3ObjectRef.of(BUCKET, key))), StandardCharsets.UTF_8);
       records.add(one.substring(one.indexOf('[') + 1, one.lastIndexOf(']')));
     }
     return loadEvent("{\"Records\":[" + String.join(",", records) + "]}");
@@ -323,7 +321,7 @@ class S3ToKinesisHandlerIT {
         .isEqualTo(ObjectOutcome.Status.CONTINUED);
     assertThat(continued).containsExactly(S3ObjectRef.of(BUCKET, key));
     S3Event continuation =
-        loadEvent(new String(SelfInvokingContinuation.s3Event(continued), StandardCharsets.UTF_8));
+        loadEvent(new String(S3Notifications.json(continued), StandardCharsets.UTF_8));
     ProducerResult second = handler.handleRequest(continuation, new TestContext("req-2"));
 
     assertThat(second.objects())
