@@ -236,6 +236,9 @@ public final class DemoPipeline {
       }
     }
     producersDone.set(true);
+    if (System.getenv("CDC_DEMO_DEBUG") != null) {
+      endpoints.forEach(e -> e.producer.retryReasons().forEach(r -> progress.phase("retried: " + r)));
+    }
     progress.phase("waiting for the consumer function to catch up with the stream");
     consuming.join();
 
