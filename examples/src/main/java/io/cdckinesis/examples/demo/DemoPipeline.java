@@ -237,7 +237,8 @@ public final class DemoPipeline {
     }
     producersDone.set(true);
     if (System.getenv("CDC_DEMO_DEBUG") != null) {
-      endpoints.forEach(e -> e.producer.retryReasons().forEach(r -> progress.phase("retried: " + r)));
+      endpoints.forEach(
+          e -> e.producer.retryReasons().forEach(r -> progress.phase("retried: " + r)));
     }
     progress.phase("waiting for the consumer function to catch up with the stream");
     consuming.join();
@@ -418,7 +419,7 @@ public final class DemoPipeline {
     };
   }
 
-  private static List<String> compare(SourceDatabase db, Replica replica) {
+  static List<String> compare(SourceDatabase db, Replica replica) {
     List<String> differences = new ArrayList<>();
     for (DemoTable t : db.tables().values()) {
       Map<List<Object>, List<Object>> want = t.rows();
