@@ -6,6 +6,7 @@ import io.cdckinesis.core.spi.PayloadStore;
 import io.cdckinesis.kinesis.KinesisChangeSink;
 import io.cdckinesis.kinesis.KinesisSinkConfig;
 import io.cdckinesis.s3.S3CheckpointStore;
+import io.cdckinesis.s3.S3Listing;
 import io.cdckinesis.s3.S3Location;
 import io.cdckinesis.s3.S3ObjectSource;
 import io.cdckinesis.s3.S3PayloadStore;
@@ -76,6 +77,7 @@ public final class CdcFunctions {
         .settings(env.dmsSettings())
         .tables(env.tables())
         .source(S3ObjectSource.builder().client(s3).build())
+        .listing(new S3Listing(s3))
         .checkpoints(
             S3CheckpointStore.builder()
                 .client(s3)

@@ -1,6 +1,7 @@
 package io.cdckinesis.lambda;
 
 import io.cdckinesis.core.BadRowPolicy;
+import io.cdckinesis.core.CdcException;
 import io.cdckinesis.core.ChangeRecord;
 import io.cdckinesis.core.ConfigurationException;
 import io.cdckinesis.core.DmsCsvReader;
@@ -14,6 +15,7 @@ import io.cdckinesis.core.spi.ChangeSink;
 import io.cdckinesis.core.spi.Checkpoint;
 import io.cdckinesis.core.spi.CheckpointStore;
 import io.cdckinesis.core.spi.RejectSink;
+import io.cdckinesis.s3.S3Listing;
 import io.cdckinesis.s3.S3ObjectRef;
 import io.cdckinesis.s3.S3ObjectSource;
 import io.cdckinesis.s3.S3ObjectStream;
@@ -22,6 +24,8 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiFunction;
@@ -58,6 +62,7 @@ public final class DmsObjectProducer {
   private final Duration lease;
   private final Duration timeReserve;
   private final Clock clock;
+  private final ChangeFileSequencer sequencer;
 
   private DmsObjectProducer(Builder b) {
     this.settings = b.settings;
@@ -70,6 +75,9 @@ public final class DmsObjectProducer {
     this.lease = b.lease;
     this.timeReserve = b.timeReserve;
     this.clock = b.clock;
+    this.sequencer =
+        new ChangeFileSequencer(
+            b.settings, b.checkpoints, b.listing, b.clock, b.lease, b.timeReserve, b.pollInterval);
   }
 
   public static Builder builder() {
@@ -93,19 +101,40 @@ public final class DmsObjectProducer {
    * @throws io.cdckinesis.core.CdcException when sending or storing fails; progress up to the last
    *     checkpoint is kept and a retry resumes from there
    */
-  public ObjectOutcome produce(S3ObjectRef ref, String owner, LongSupplier remainingMillis) {
-    String uri = ref.uri();
+  public List<ObjectOutcome> produce(S3ObjectRef ref, String owner, LongSupplier remainingMillis) {
     DmsObjectKey key;
     try {
       key = DmsObjectKey.parse(ref.key(), settings);
     } catch (NotDmsObjectException e) {
       LOG.atInfo()
           .setMessage("ignoring an object that is not a DMS data file")
-          .addKeyValue("object", uri)
+          .addKeyValue("object", ref.uri())
           .addKeyValue("reason", e.getMessage())
           .log();
-      return ObjectOutcome.of(uri, ObjectOutcome.Status.NOT_DMS_OBJECT);
+      return List.of(ObjectOutcome.of(ref.uri(), ObjectOutcome.Status.NOT_DMS_OBJECT));
     }
+    try {
+      if (key.kind().isChange()) {
+        return sequencer.sendInOrder(ref, key, owner, remainingMillis, this::sendObject);
+      }
+      ObjectOutcome sent = sendObject(ref, key, owner, remainingMillis);
+      if (sent.status() != ObjectOutcome.Status.COMPLETED) {
+        return List.of(sent);
+      }
+      List<ObjectOutcome> out = new ArrayList<>();
+      out.add(sent);
+      out.addAll(sequencer.afterFullLoadFile(ref, key, owner, remainingMillis, this::sendObject));
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CdcException("interrupted while waiting for the table's turn: " + ref.uri(), e);
+    }
+  }
+
+  /** Sends one object (or the rest of it) under its own lease, with checkpoints. */
+  private ObjectOutcome sendObject(
+      S3ObjectRef ref, DmsObjectKey key, String owner, LongSupplier remainingMillis) {
+    String uri = ref.uri();
     Optional<CheckpointStore.Stored> stored = checkpoints.load(uri);
     Checkpoint previous = stored.map(CheckpointStore.Stored::checkpoint).orElse(null);
     if (previous != null
@@ -276,6 +305,8 @@ public final class DmsObjectProducer {
     private DmsCsvSettings settings = DmsCsvSettings.defaults();
     private TableDefinitions tables = TableDefinitions.empty();
     private S3ObjectSource source;
+    private S3Listing listing;
+    private Duration pollInterval = Duration.ofSeconds(1);
     private CheckpointStore checkpoints;
     private Supplier<ChangeSink> sinks;
     private BiFunction<S3ObjectRef, String, RejectSink> rejectSinks;
@@ -298,6 +329,18 @@ public final class DmsObjectProducer {
 
     public Builder source(S3ObjectSource source) {
       this.source = source;
+      return this;
+    }
+
+    /** Lists the source bucket, to find the change files a table's order waits for. */
+    public Builder listing(S3Listing listing) {
+      this.listing = listing;
+      return this;
+    }
+
+    /** How often a change file waiting for its table's turn checks again (default 1 s). */
+    public Builder pollInterval(Duration interval) {
+      this.pollInterval = Objects.requireNonNull(interval, "interval");
       return this;
     }
 
@@ -341,9 +384,14 @@ public final class DmsObjectProducer {
     }
 
     public DmsObjectProducer build() {
-      if (source == null || checkpoints == null || sinks == null || rejectSinks == null) {
+      if (source == null
+          || listing == null
+          || checkpoints == null
+          || sinks == null
+          || rejectSinks == null) {
         throw new ConfigurationException(
-            "DmsObjectProducer needs a source, a checkpoint store, a sink supplier and reject sinks");
+            "DmsObjectProducer needs a source, a listing, a checkpoint store, a sink supplier and"
+                + " reject sinks");
       }
       if (checkpointEveryRows < 1) {
         throw new ConfigurationException("checkpointEveryRows must be >= 1");

@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
-import io.cdckinesis.lambda.internal.EmfMetrics;
 import io.cdckinesis.lambda.internal.FunctionClients;
 import java.nio.ByteBuffer;
 import java.time.Instant;

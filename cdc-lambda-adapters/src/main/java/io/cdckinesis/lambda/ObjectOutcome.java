@@ -29,7 +29,12 @@ public record ObjectOutcome(
     /** The key is not a DMS data file; nothing to do. */
     NOT_DMS_OBJECT,
     /** The object no longer exists (deleted after the event); nothing to do. */
-    OBJECT_MISSING
+    OBJECT_MISSING,
+    /**
+     * A change file whose table's full load is not all sent yet; the run that sends the last
+     * full-load file sends it.
+     */
+    WAITING_FOR_FULL_LOAD
   }
 
   public ObjectOutcome {

@@ -6,7 +6,6 @@ import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification;
 import io.cdckinesis.core.CdcException;
 import io.cdckinesis.core.DmsFileName;
-import io.cdckinesis.lambda.internal.EmfMetrics;
 import io.cdckinesis.lambda.internal.FunctionClients;
 import io.cdckinesis.lambda.internal.SelfInvokingContinuation;
 import io.cdckinesis.s3.S3EventKeys;
@@ -109,22 +108,33 @@ public class S3ToKinesisHandler implements RequestHandler<S3Event, ProducerResul
         continue;
       }
       try {
-        ObjectOutcome outcome = producer.produce(ref, owner, () -> remainingMillis(context));
-        outcomes.add(outcome);
-        LOG.atInfo()
-            .setMessage("object processed")
-            .addKeyValue("object", outcome.objectUri())
-            .addKeyValue("status", outcome.status())
-            .addKeyValue("rows", outcome.rows())
-            .addKeyValue("records", outcome.records())
-            .addKeyValue("rejected", outcome.rejected())
-            .log();
-        if (outcome.status() == ObjectOutcome.Status.BUSY_ELSEWHERE) {
-          busy.add(outcome.objectUri());
-          heldBack.add(table);
-        } else if (outcome.status() == ObjectOutcome.Status.CONTINUED) {
-          // The rest of this object first, then everything not reached, in one new invocation.
-          continuation.continueLater(objects.subList(i, objects.size()));
+        List<ObjectOutcome> produced = producer.produce(ref, owner, () -> remainingMillis(context));
+        S3ObjectRef continued = null;
+        for (ObjectOutcome outcome : produced) {
+          outcomes.add(outcome);
+          LOG.atInfo()
+              .setMessage("object processed")
+              .addKeyValue("object", outcome.objectUri())
+              .addKeyValue("status", outcome.status())
+              .addKeyValue("rows", outcome.rows())
+              .addKeyValue("records", outcome.records())
+              .addKeyValue("rejected", outcome.rejected())
+              .log();
+          if (outcome.status() == ObjectOutcome.Status.BUSY_ELSEWHERE) {
+            busy.add(outcome.objectUri());
+            heldBack.add(table);
+          } else if (outcome.status() == ObjectOutcome.Status.CONTINUED) {
+            continued = S3ObjectRef.parse(outcome.objectUri());
+          }
+        }
+        if (continued != null) {
+          // The unfinished object first, then everything not reached, in one new invocation.
+          List<S3ObjectRef> rest = new ArrayList<>();
+          rest.add(continued);
+          objects.subList(i, objects.size()).stream()
+              .filter(o -> !o.uri().equals(rest.get(0).uri()))
+              .forEach(rest::add);
+          continuation.continueLater(rest);
           break;
         }
       } catch (RuntimeException e) {

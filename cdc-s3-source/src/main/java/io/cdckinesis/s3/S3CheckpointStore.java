@@ -75,6 +75,9 @@ public final class S3CheckpointStore implements CheckpointStore {
     return keys.folder(Objects.requireNonNull(objectUri, "objectUri"));
   }
 
+  /** Keys listed per load: the newest revision is among them unless strays crowd the folder. */
+  private static final int LIST_WINDOW = 10;
+
   @Override
   public Optional<Stored> load(String objectUri) {
     Objects.requireNonNull(objectUri, "objectUri");
@@ -86,21 +89,40 @@ public final class S3CheckpointStore implements CheckpointStore {
               "ListObjectsV2",
               folder,
               () ->
-                  client.listObjectsV2(b -> b.bucket(location.bucket()).prefix(folder).maxKeys(1)));
-      if (listing.contents().isEmpty()) {
+                  client.listObjectsV2(
+                      b -> b.bucket(location.bucket()).prefix(folder).maxKeys(LIST_WINDOW)));
+      // Keys that are not revisions (an upload's temporary name in some S3-compatible stores, a
+      // stray object) are skipped; revisions list newest first.
+      String key = null;
+      long revision = 0;
+      for (var object : listing.contents()) {
+        long r = CheckpointKeys.revisionOf(object.key());
+        if (r >= 1) {
+          key = object.key();
+          revision = r;
+          break;
+        }
+      }
+      if (key == null) {
+        if (Boolean.TRUE.equals(listing.isTruncated())) {
+          throw new StoreException(
+              "s3://"
+                  + location.bucket()
+                  + "/"
+                  + folder
+                  + " holds no checkpoint revision among its"
+                  + " first "
+                  + LIST_WINDOW
+                  + " keys",
+              null,
+              false);
+        }
         return Optional.empty();
       }
-      String key = listing.contents().get(0).key();
-      long revision = CheckpointKeys.revisionOf(key);
-      if (revision < 1) {
-        throw new StoreException(
-            "s3://" + location.bucket() + "/" + key + " is not a checkpoint revision of this store",
-            null,
-            false);
-      }
+      String found = key;
       byte[] json;
       try {
-        json = client.getObjectAsBytes(b -> b.bucket(location.bucket()).key(key)).asByteArray();
+        json = client.getObjectAsBytes(b -> b.bucket(location.bucket()).key(found)).asByteArray();
       } catch (SdkException e) {
         if (S3Errors.isNotFound(e)) {
           continue;

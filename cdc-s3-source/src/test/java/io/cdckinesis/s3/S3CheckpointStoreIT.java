@@ -172,6 +172,31 @@ class S3CheckpointStoreIT {
   }
 
   @Test
+  void keysThatAreNotRevisionsAreSkipped() {
+    S3CheckpointStore store = store(s3.client());
+    String uri = "s3://dms-out/dbo/Stray/20240101-000000000.csv";
+    String first = store.save(checkpoint(uri, 1, "a"), null).orElseThrow();
+    String second = store.save(checkpoint(uri, 2, "a"), first).orElseThrow();
+    // An upload's temporary name (as some S3-compatible stores list mid-write) sorts before the
+    // newest revision.
+    String newestKey =
+        s3.client()
+            .listObjectsV2(b -> b.bucket(LOCATION.bucket()).prefix(store.keyPrefix(uri)))
+            .contents()
+            .get(0)
+            .key();
+    s3.client()
+        .putObject(
+            b -> b.bucket(LOCATION.bucket()).key(newestKey.replace(".r", ".q") + "-tmp"),
+            software.amazon.awssdk.core.sync.RequestBody.fromString("partial"));
+
+    Stored loaded = store.load(uri).orElseThrow();
+
+    assertThat(loaded.revision()).isEqualTo(second);
+    assertThat(loaded.checkpoint().progress().rowsDone()).isEqualTo(2);
+  }
+
+  @Test
   void veryLongAndUnusualKeysWork() {
     S3CheckpointStore store = store(s3.client());
     String uri = "s3://dms-out/" + "deep/".repeat(150) + "x".repeat(200) + " é?#*.csv";

@@ -1,20 +1,10 @@
 package io.cdckinesis.examples.cli;
 
-import io.cdckinesis.core.BadRowPolicy;
-import io.cdckinesis.core.ConfigurationException;
-import io.cdckinesis.core.DmsCsvSettings;
-import io.cdckinesis.core.Operation;
-import io.cdckinesis.core.TableDefinitions;
-import io.cdckinesis.core.TableId;
-import java.io.IOException;
-import java.io.OutputStream;
+import io.cdckinesis.examples.demo.DemoOptions;
+import io.cdckinesis.examples.demo.DemoPipeline;
+import io.cdckinesis.examples.demo.DemoReport;
 import java.io.PrintWriter;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,133 +12,128 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code cdc demo}, for now: converts the bundled real DMS outputs (fixtures/dms-real) with the
- * settings each set was written with and prints what came out. The end-to-end demo on local S3 and
- * Kinesis replaces it.
+ * {@code cdc demo}: the whole pipeline on local emulators, ending with a check that the consumer's
+ * replica equals the source. Exit 0 only when it does.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description =
-        "Converts the bundled real DMS outputs (fixtures/dms-real) to envelopes and prints a"
-            + " summary: files and records per table.")
-final class DemoCommand implements Callable<Integer> {
+    description = {
+      "Runs the whole pipeline on local S3 (s3proxy) and Kinesis (kinesalite): a simulated",
+      "source database written to S3 as DMS writes it, the producer function invoked with S3",
+      "events, the consumer function fed by an event source mapping, and a replica of every",
+      "table compared with the source at the end. Exit status 0 only when they match."
+    })
+public final class DemoCommand implements Callable<Integer> {
 
-  /** A bundled set: its folder and the endpoint settings DMS wrote it with. */
-  private record FixtureSet(String folder, DmsCsvSettings settings) {}
-
-  private static final List<FixtureSet> SETS =
-      List.of(
-          new FixtureSet("mysql-classicmodels", DmsCsvSettings.defaults()),
-          new FixtureSet("oracle-hr", DmsCsvSettings.builder().addColumnName(true).build()),
-          new FixtureSet("garment-erp", DmsCsvSettings.builder().addColumnName(true).build()));
+  private static final DemoOptions DEFAULTS = DemoOptions.defaults();
 
   @Spec private CommandSpec spec;
 
   @Option(
-      names = "--fixtures",
+      names = "--rows",
+      paramLabel = "N",
+      description = "Initial rows per table (default: ${DEFAULT-VALUE}).")
+  private int rows = DEFAULTS.rows();
+
+  @Option(names = "--tables", paramLabel = "N", description = "Tables (default: ${DEFAULT-VALUE}).")
+  private int tables = DEFAULTS.tables();
+
+  @Option(
+      names = "--changes",
+      paramLabel = "N",
+      description = "Changes at the source after the full load (default: ${DEFAULT-VALUE}).")
+  private int changes = DEFAULTS.changes();
+
+  @Option(
+      names = "--shards",
+      paramLabel = "N",
+      description = "Stream shards (default: ${DEFAULT-VALUE}).")
+  private int shards = DEFAULTS.shards();
+
+  @Option(names = "--aggregate", description = "KPL-aggregate records on the stream.")
+  private boolean aggregate;
+
+  @Option(
+      names = "--keep",
       paramLabel = "DIR",
+      arity = "0..1",
+      fallbackValue = "cdc-data",
       description =
-          "The fixtures/dms-real folder (found next to the jar or above the current"
-              + " folder when not given).")
-  private Path fixtures;
+          "Keep the S3 data (DMS files, checkpoints, rejects) under DIR for inspection"
+              + " (default DIR: ./cdc-data).")
+  private Path keep;
+
+  @Option(
+      names = "--faults",
+      paramLabel = "SPEC",
+      description =
+          "Inject faults, e.g. crash=3,handler-errors=0.02,duplicate-events"
+              + " (see docs/faults.md).")
+  private String faults;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      description = "Seed of data and faults (default: ${DEFAULT-VALUE}).")
+  private long seed = DEFAULTS.seed();
 
   @Override
-  public Integer call() {
+  public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Path dir = fixtures != null ? fixtures : findFixtures();
-    if (dir == null || !Files.isDirectory(dir)) {
-      err.println("cdc demo: fixtures/dms-real not found; give it with --fixtures DIR");
-      return 1;
-    }
-    TableDefinitions tables;
+    DemoOptions options;
     try {
-      tables = TableDefinitions.fromJson(dir.resolve("tables.json"));
-    } catch (ConfigurationException e) {
+      options =
+          new DemoOptions(
+              rows, tables, changes, DEFAULTS.cdcBatches(), shards, aggregate, keep, faults, seed);
+    } catch (IllegalArgumentException e) {
       err.println("cdc demo: " + e.getMessage());
-      return 1;
+      return 2;
     }
-    out.println("cdc demo: real DMS outputs in " + dir + " converted to stream envelopes");
-    int problems = 0;
-    String sample = null;
-    for (FixtureSet set : SETS) {
-      SampleOutput envelopes = new SampleOutput();
-      DmsFileConverter.Result r;
-      try {
-        r =
-            new DmsFileConverter(set.settings(), tables, BadRowPolicy.SKIP, null, err)
-                .convert(List.of(dir.resolve(set.folder())), envelopes);
-      } catch (IOException e) {
-        err.println("cdc demo: " + e.getMessage());
-        return 1;
-      }
-      problems += r.problems;
-      out.printf("  %-20s %d files, %d records%n", set.folder(), r.files, r.records);
-      for (Map.Entry<TableId, Map<Operation, Long>> t : r.perTable.entrySet()) {
-        List<String> ops = new ArrayList<>();
-        t.getValue().forEach((op, n) -> ops.add(op.wireName() + " " + n));
-        out.printf("    %-24s %s%n", t.getKey(), String.join(", ", ops));
-      }
-      if (sample == null) {
-        sample = envelopes.first();
-      }
-    }
-    if (sample != null) {
-      out.println("first envelope: " + sample);
-    }
-    out.println("(cdc convert PATH... prints every envelope; see docs/reader.md)");
-    out.flush();
-    return problems == 0 ? 0 : CdcCommand.EXIT_SKIPPED;
-  }
-
-  private static Path findFixtures() {
-    List<Path> starts = new ArrayList<>();
+    DemoReport report;
     try {
-      starts.add(
-          Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
-    } catch (URISyntaxException | RuntimeException e) {
-      // no code source: search from the working directory only
+      report = DemoPipeline.run(options, System.console() != null);
+    } catch (IllegalArgumentException e) {
+      err.println("cdc demo: " + e.getMessage());
+      return 2;
     }
-    starts.add(Path.of("").toAbsolutePath());
-    for (Path start : starts) {
-      for (Path p = start; p != null; p = p.getParent()) {
-        Path candidate = p.resolve("fixtures").resolve("dms-real");
-        if (Files.isDirectory(candidate)) {
-          return candidate;
-        }
-      }
-    }
-    return null;
+    print(report, out);
+    out.flush();
+    return report.matches() ? 0 : 1;
   }
 
-  /** Discards envelopes but keeps the first line. */
-  private static final class SampleOutput extends OutputStream {
-    private final java.io.ByteArrayOutputStream firstLine = new java.io.ByteArrayOutputStream();
-    private boolean done;
-
-    @Override
-    public void write(int b) {
-      if (!done) {
-        if (b == '\n') {
-          done = true;
-        } else {
-          firstLine.write(b);
-        }
-      }
+  static void print(DemoReport r, PrintWriter out) {
+    out.printf(
+        "cdc demo: %d tables, %,d rows, %,d changes, %d shards, aggregation %s%n",
+        r.tables(), r.rows(), r.changes(), r.shards(), r.aggregate() ? "on" : "off");
+    out.printf(
+        "  DMS files written to S3   %,d (S3 events sent: %,d)%n",
+        r.filesWritten(), r.eventsSent());
+    out.printf(
+        "  producer invocations      %,d (retries %,d, redriven %,d, continuations %,d)%n",
+        r.producerInvocations(), r.producerRetries(), r.redriven(), r.continuations());
+    out.printf(
+        "  records on the stream     %,d in %,d Kinesis records, %,d PutRecords calls%n",
+        r.records(), r.kinesisRecords(), r.putRecordsCalls());
+    out.printf(
+        "  sink retries              %,d entries retried, %,d throttled%n",
+        r.retriedEntries(), r.throttledEntries());
+    out.printf(
+        "  consumer batches          %,d (retried %,d)%n",
+        r.consumerBatches(), r.consumerRetriedBatches());
+    out.printf(
+        "  changes applied           %,d (duplicates skipped %,d, dead letters %,d, rows rejected %,d)%n",
+        r.applied(), r.duplicatesSkipped(), r.deadLettered(), r.rejected());
+    for (String line : r.injected()) {
+      out.println("  injected                  " + line);
     }
-
-    @Override
-    public void write(byte[] b, int off, int len) {
-      for (int i = 0; i < len && !done; i++) {
-        write(b[off + i]);
-      }
-    }
-
-    String first() {
-      return firstLine.size() == 0
-          ? null
-          : firstLine.toString(java.nio.charset.StandardCharsets.UTF_8);
+    out.printf("  elapsed                   %.1f s%n", r.elapsed().toMillis() / 1000.0);
+    if (r.matches()) {
+      out.println("replica matches source");
+    } else {
+      out.println("replica DIFFERS from source:");
+      r.differences().forEach(d -> out.println("  " + d));
     }
   }
 }

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class LocalAsyncFunction<E> implements AutoCloseable {
 
   /** An event given up after its retries, as Lambda's on-failure destination would receive it. */
-  record Failure(Object event, String requestId, Throwable error) {}
+  record Failure<E>(LocalAsyncFunction<E> function, E event, String requestId, Throwable error) {}
 
   private final String name;
   private final RequestHandler<E, ?> handler;
@@ -32,7 +32,8 @@ final class LocalAsyncFunction<E> implements AutoCloseable {
   private final AtomicInteger pending = new AtomicInteger();
   private final AtomicLong invocations = new AtomicLong();
   private final AtomicLong retries = new AtomicLong();
-  private final List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
+  private final List<Failure<E>> failures = Collections.synchronizedList(new ArrayList<>());
+  private final List<String> retryReasons = Collections.synchronizedList(new ArrayList<>());
 
   LocalAsyncFunction(
       String name,
@@ -67,9 +68,10 @@ final class LocalAsyncFunction<E> implements AutoCloseable {
     } catch (Throwable e) {
       if (attempt < maxRetries) {
         retries.incrementAndGet();
+        retryReasons.add(e.getClass().getSimpleName() + ": " + e.getMessage());
         submit(event, requestId, attempt + 1, retryDelayMillis << attempt);
       } else {
-        failures.add(new Failure(event, requestId, e));
+        failures.add(new Failure<>(this, event, requestId, e));
       }
     } finally {
       pending.decrementAndGet();
@@ -91,8 +93,18 @@ final class LocalAsyncFunction<E> implements AutoCloseable {
     return retries.get();
   }
 
-  List<Failure> failures() {
-    return List.copyOf(failures);
+  /** Why invocations failed and were retried (exception type and message). */
+  List<String> retryReasons() {
+    return List.copyOf(retryReasons);
+  }
+
+  /** Takes the events given up so far (as reading the on-failure destination does). */
+  List<Failure<E>> drainFailures() {
+    synchronized (failures) {
+      List<Failure<E>> out = List.copyOf(failures);
+      failures.clear();
+      return out;
+    }
   }
 
   @Override

@@ -1,4 +1,4 @@
-package io.cdckinesis.lambda.internal;
+package io.cdckinesis.lambda;
 
 import java.util.Map;
 import software.amazon.cloudwatchlogs.emf.environment.Environment;

@@ -1,0 +1,469 @@
+package io.cdckinesis.examples.demo;
+
+import com.amazonaws.services.lambda.runtime.events.S3Event;
+import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cdckinesis.core.ColumnType;
+import io.cdckinesis.core.DmsCsvSettings;
+import io.cdckinesis.core.TableDefinition;
+import io.cdckinesis.core.TableId;
+import io.cdckinesis.examples.handlers.Replica;
+import io.cdckinesis.examples.handlers.ReplicaTableHandler;
+import io.cdckinesis.kinesis.KinesisChangeSink;
+import io.cdckinesis.kinesis.SinkMetrics;
+import io.cdckinesis.lambda.CdcFunctions;
+import io.cdckinesis.lambda.FunctionEnvironment;
+import io.cdckinesis.lambda.KinesisChangeHandler;
+import io.cdckinesis.lambda.ObjectOutcome;
+import io.cdckinesis.lambda.ProducerResult;
+import io.cdckinesis.lambda.S3Notifications;
+import io.cdckinesis.lambda.S3ToKinesisHandler;
+import io.cdckinesis.lambda.TableHandlers;
+import io.cdckinesis.local.LocalKinesis;
+import io.cdckinesis.local.LocalS3;
+import io.cdckinesis.s3.S3ObjectRef;
+import java.io.ByteArrayInputStream;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The whole pipeline on local servers: a simulated source database written to S3 as DMS would, the
+ * real producer function invoked with the S3 events a bucket notification sends, the real consumer
+ * function fed by a local event source mapping, a replica kept by a table handler, and the replica
+ * compared with the source at the end.
+ *
+ * <p>Two DMS endpoints write the tables with different settings, as two replication tasks would:
+ * {@code hq/} with a header, Op for the full load, a commit-timestamp column and gzip; {@code
+ * legacy/} without a header (columns from table definitions), CRLF rows and no compression.
+ */
+public final class DemoPipeline {
+
+  static final String DMS_BUCKET = "dms-target";
+  static final String STATE_BUCKET = "cdc-state";
+  static final String STREAM = "cdc-demo";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final PojoSerializer<S3Event> S3_EVENTS =
+      LambdaEventSerializers.serializerFor(S3Event.class, DemoPipeline.class.getClassLoader());
+
+  private final DemoOptions options;
+  private final Progress progress;
+
+  DemoPipeline(DemoOptions options, Progress progress) {
+    this.options = Objects.requireNonNull(options, "options");
+    this.progress = progress;
+  }
+
+  /** Runs the demo with progress on standard error. */
+  public static DemoReport run(DemoOptions options, boolean terminal) throws InterruptedException {
+    try (Progress p = new Progress(System.err, terminal)) {
+      return new DemoPipeline(options, p).run();
+    }
+  }
+
+  /** One DMS endpoint: its settings, its tables, and the producer function notified for it. */
+  private static final class Endpoint {
+    final String name;
+    final DmsCsvSettings settings;
+    final List<DemoTable> tables = new ArrayList<>();
+    DmsS3Writer writer;
+    LocalAsyncFunction<S3Event> producer;
+
+    Endpoint(String name, DmsCsvSettings settings) {
+      this.name = name;
+      this.settings = settings;
+    }
+  }
+
+  DemoReport run() throws InterruptedException {
+    long start = System.nanoTime();
+    DemoFaults faults = DemoFaults.parse(options.faults(), options.seed());
+    progress.phase(
+        "starting local S3 (s3proxy) and Kinesis (kinesalite)"
+            + (options.keep() != null ? ", data kept in " + options.keep() : ""));
+    try (LocalS3 s3 =
+            options.keep() != null
+                ? LocalS3.onDisk(options.keep().resolve("s3"))
+                : LocalS3.inMemory();
+        LocalKinesis kinesis = LocalKinesis.start()) {
+      s3.createBucket(DMS_BUCKET);
+      s3.createBucket(STATE_BUCKET);
+      kinesis.createStream(STREAM, options.shards());
+      return runOn(s3, kinesis, faults, start);
+    }
+  }
+
+  private DemoReport runOn(LocalS3 s3, LocalKinesis kinesis, DemoFaults faults, long start)
+      throws InterruptedException {
+    SourceDatabase db = new SourceDatabase(options.seed(), options.tables());
+    db.populate(options.rows());
+    List<Endpoint> endpoints = endpoints(db);
+    EmfTotals producerMetrics = new EmfTotals();
+    EmfTotals consumerMetrics = new EmfTotals();
+    List<KinesisChangeSink> sinks = Collections.synchronizedList(new ArrayList<>());
+    CrashPlan crashes = new CrashPlan(faults.crashesPerFile(), options.seed());
+    List<ProducerResult> results = Collections.synchronizedList(new ArrayList<>());
+    for (Endpoint e : endpoints) {
+      e.writer = new DmsS3Writer(s3.client(), DMS_BUCKET, e.settings, 1_000, db.tables());
+      FunctionEnvironment env = FunctionEnvironment.from(producerVariables(e));
+      LocalAsyncFunction<S3Event>[] self = newArray();
+      S3ToKinesisHandler handler =
+          new S3ToKinesisHandler(
+              CdcFunctions.producer(
+                  env,
+                  s3.client(),
+                  kinesis.client(),
+                  m -> {},
+                  sink -> {
+                    sinks.add((KinesisChangeSink) sink);
+                    return crashes.wrap(sink);
+                  }),
+              context -> objects -> self[0].invokeAsync(event(objects)),
+              producerMetrics.metrics());
+      e.producer =
+          new LocalAsyncFunction<>(
+              "cdc-producer-" + e.name,
+              (ev, ctx) -> record(results, handler.handleRequest(ev, ctx)),
+              4,
+              900_000,
+              2,
+              50);
+      self[0] = e.producer;
+    }
+
+    Replica replica = new Replica();
+    FlakyTableHandler handler =
+        new FlakyTableHandler(
+            new ReplicaTableHandler(replica), faults.handlerErrorRate(), options.seed());
+    KinesisChangeHandler consumer =
+        new KinesisChangeHandler(
+            CdcFunctions.consumer(
+                FunctionEnvironment.from(consumerVariables(db)),
+                s3.client(),
+                TableHandlers.builder().defaultHandler(handler).build()),
+            consumerMetrics.metrics());
+    LocalEventSourceMapping mapping =
+        new LocalEventSourceMapping(kinesis.client(), STREAM, consumer, 100, 10);
+    AtomicBoolean producersDone = new AtomicBoolean();
+    Thread consuming = new Thread(() -> runMapping(mapping, producersDone), "demo-consumer");
+    consuming.setDaemon(true);
+    consuming.start();
+
+    AtomicLong files = new AtomicLong();
+    AtomicLong events = new AtomicLong();
+    progress.status(
+        () ->
+            String.format(
+                "files %,d · producer invocations %,d · records sent %,d · changes applied %,d",
+                files.get(),
+                endpoints.stream().mapToLong(e -> e.producer.invocations()).sum(),
+                sum(sinks).recordsWritten(),
+                consumerMetrics.total("Applied")));
+
+    LocalDateTime now = LocalDateTime.of(2026, 11, 24, 9, 0);
+    progress.phase(
+        String.format(
+            "full load: %d tables x %,d rows written as DMS LOAD files, S3 events sent",
+            options.tables(), options.rows()));
+    for (Endpoint e : endpoints) {
+      for (DemoTable t : e.tables) {
+        List<List<Object>> rows = new ArrayList<>(t.rows().values());
+        List<String> keys = e.writer.writeFullLoad(t.id(), rows, now);
+        for (int i = 0; i < keys.size(); i++) {
+          long inFile = Math.min(1_000, Math.max(0, rows.size() - i * 1_000L));
+          notify(e, keys.get(i), inFile, crashes, faults, events);
+        }
+        files.addAndGet(keys.size());
+      }
+    }
+
+    List<SourceChange> changes = db.change(options.changes());
+    progress.phase(
+        String.format(
+            "changes: %,d inserts, updates and deletes at the source, written as %d CDC batches",
+            changes.size(), options.cdcBatches()));
+    int per = Math.max(1, (int) Math.ceil(changes.size() / (double) options.cdcBatches()));
+    for (int from = 0; from < changes.size(); from += per) {
+      List<SourceChange> batch = changes.subList(from, Math.min(changes.size(), from + per));
+      LocalDateTime writtenAt = batch.get(batch.size() - 1).commitTime().plusSeconds(1);
+      for (Endpoint e : endpoints) {
+        List<SourceChange> mine = new ArrayList<>();
+        Map<TableId, Long> rowsPerTable = new HashMap<>();
+        for (SourceChange c : batch) {
+          if (e.tables.stream().anyMatch(t -> t.id().equals(c.table()))) {
+            mine.add(c);
+            rowsPerTable.merge(c.table(), 1L, Long::sum);
+          }
+        }
+        if (mine.isEmpty()) {
+          continue;
+        }
+        for (String key : e.writer.writeCdcBatch(mine, writtenAt)) {
+          notify(e, key, rowsPerTable.get(tableOf(key)), crashes, faults, events);
+          files.incrementAndGet();
+        }
+      }
+    }
+
+    progress.phase("waiting for the producer function to send every file");
+    long redriven = 0;
+    for (int round = 0; round < 5; round++) {
+      for (Endpoint e : endpoints) {
+        e.producer.awaitIdle();
+      }
+      List<LocalAsyncFunction.Failure<S3Event>> failed = new ArrayList<>();
+      for (Endpoint e : endpoints) {
+        failed.addAll(e.producer.drainFailures());
+      }
+      if (failed.isEmpty()) {
+        break;
+      }
+      // What an operator does with the on-failure destination: send the events again.
+      progress.phase("redriving " + failed.size() + " events from the on-failure destination");
+      for (LocalAsyncFunction.Failure<S3Event> f : failed) {
+        f.function().invokeAsync(f.event());
+        redriven++;
+      }
+    }
+    producersDone.set(true);
+    if (System.getenv("CDC_DEMO_DEBUG") != null) {
+      endpoints.forEach(
+          e -> e.producer.retryReasons().forEach(r -> progress.phase("retried: " + r)));
+    }
+    progress.phase("waiting for the consumer function to catch up with the stream");
+    consuming.join();
+
+    progress.phase("comparing the consumer's replica with the source");
+    List<String> differences = compare(db, replica);
+    SinkMetrics sent = sum(sinks);
+    long invocations = 0;
+    long retries = 0;
+    for (Endpoint e : endpoints) {
+      invocations += e.producer.invocations();
+      retries += e.producer.retries();
+    }
+    long continued = 0;
+    long rejected = 0;
+    synchronized (results) {
+      for (ProducerResult r : results) {
+        continued += r.count(ObjectOutcome.Status.CONTINUED);
+        rejected += r.rejected();
+      }
+    }
+    List<String> injected = faults.describeInjected(crashes.crashes(), handler.failures());
+    return new DemoReport(
+        options.tables(),
+        (long) options.rows() * options.tables(),
+        changes.size(),
+        options.shards(),
+        options.aggregate(),
+        files.get(),
+        events.get(),
+        invocations,
+        retries,
+        redriven,
+        continued,
+        rejected,
+        sent.recordsWritten(),
+        sent.kinesisRecordsWritten(),
+        sent.putRecordsCalls(),
+        sent.retriedEntries(),
+        sent.throttledEntries(),
+        mapping.invocations(),
+        mapping.retriedBatches(),
+        consumerMetrics.total("Applied"),
+        consumerMetrics.total("Duplicates"),
+        consumerMetrics.total("DeadLettered") + mapping.failedBatches().size(),
+        injected,
+        differences,
+        Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  private void notify(
+      Endpoint e, String key, long rows, CrashPlan crashes, DemoFaults faults, AtomicLong events) {
+    S3ObjectRef ref = S3ObjectRef.of(DMS_BUCKET, key);
+    crashes.plan(ref.uri(), rows);
+    int copies = faults.duplicateEvents() ? 2 : 1;
+    for (int i = 0; i < copies; i++) {
+      e.producer.invokeAsync(event(List.of(ref)));
+      events.incrementAndGet();
+    }
+  }
+
+  private static TableId tableOf(String key) {
+    String[] parts = key.split("/");
+    return TableId.of(parts[parts.length - 3], parts[parts.length - 2]);
+  }
+
+  private static S3Event event(List<S3ObjectRef> objects) {
+    return S3_EVENTS.fromJson(new ByteArrayInputStream(S3Notifications.json(objects)));
+  }
+
+  private static Object record(List<ProducerResult> results, ProducerResult r) {
+    results.add(r);
+    return r;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static LocalAsyncFunction<S3Event>[] newArray() {
+    return new LocalAsyncFunction[1];
+  }
+
+  private void runMapping(LocalEventSourceMapping mapping, AtomicBoolean producersDone) {
+    try {
+      mapping.run(producersDone::get);
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private List<Endpoint> endpoints(SourceDatabase db) {
+    Endpoint hq =
+        new Endpoint(
+            "hq",
+            DmsCsvSettings.builder()
+                .bucketFolder("hq")
+                .addColumnName(true)
+                .includeOpForFullLoad(true)
+                .timestampColumnName("cdc_commit_ts")
+                .compressionType(io.cdckinesis.core.CompressionType.GZIP)
+                .build());
+    Endpoint legacy =
+        new Endpoint(
+            "legacy",
+            DmsCsvSettings.builder().bucketFolder("legacy").csvRowDelimiter("\r\n").build());
+    for (DemoTable t : db.tables().values()) {
+      (t.id().schema().equals("inventory") ? legacy : hq).tables.add(t);
+    }
+    List<Endpoint> out = new ArrayList<>();
+    for (Endpoint e : List.of(hq, legacy)) {
+      if (!e.tables.isEmpty()) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  private Map<String, String> producerVariables(Endpoint e) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put(FunctionEnvironment.STREAM_NAME, STREAM);
+    env.put(FunctionEnvironment.STATE_BUCKET, STATE_BUCKET);
+    env.put(FunctionEnvironment.DMS_SETTINGS, settingsJson(e.settings));
+    env.put(FunctionEnvironment.TABLES, tablesJson(e.tables, e.settings.addColumnName()));
+    env.put(FunctionEnvironment.AGGREGATE, Boolean.toString(options.aggregate()));
+    env.put(FunctionEnvironment.CHECKPOINT_EVERY_ROWS, "250");
+    return env;
+  }
+
+  private static Map<String, String> consumerVariables(SourceDatabase db) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put(FunctionEnvironment.STATE_BUCKET, STATE_BUCKET);
+    env.put(FunctionEnvironment.TABLES, tablesJson(db.tables().values(), true));
+    return env;
+  }
+
+  /** The endpoint settings as {@code aws dms describe-endpoints} prints them. */
+  private static String settingsJson(DmsCsvSettings s) {
+    ObjectNode root = JSON.createObjectNode();
+    ObjectNode settings = root.putArray("Endpoints").addObject().putObject("S3Settings");
+    settings.put("BucketName", DMS_BUCKET);
+    settings.put("BucketFolder", s.bucketFolder());
+    settings.put("DataFormat", "csv");
+    settings.put("CsvDelimiter", s.csvDelimiter());
+    settings.put("CsvRowDelimiter", s.csvRowDelimiter().replace("\r", "\\r").replace("\n", "\\n"));
+    settings.put("AddColumnName", s.addColumnName());
+    settings.put("IncludeOpForFullLoad", s.includeOpForFullLoad());
+    if (s.timestampColumnName() != null) {
+      settings.put("TimestampColumnName", s.timestampColumnName());
+    }
+    settings.put("CompressionType", s.compressionType().name());
+    return root.toString();
+  }
+
+  /** Table definitions: key and types always, columns too when the files have no header. */
+  private static String tablesJson(Iterable<DemoTable> tables, boolean header) {
+    ObjectNode root = JSON.createObjectNode();
+    for (DemoTable t : tables) {
+      TableDefinition d = t.definition();
+      ObjectNode table = root.putObject(d.id().toString());
+      if (!header) {
+        d.columns().forEach(table.putArray("columns")::add);
+      }
+      d.primaryKey().forEach(table.putArray("primaryKey")::add);
+      ObjectNode types = table.putObject("types");
+      for (String c : d.columns()) {
+        types.put(c, sqlType(d.typeOf(c)));
+      }
+    }
+    return root.toString();
+  }
+
+  private static String sqlType(ColumnType t) {
+    return switch (t) {
+      case INTEGER -> "BIGINT";
+      case DECIMAL -> "DECIMAL(18,3)";
+      case BOOLEAN -> "BIT";
+      case DATE -> "DATE";
+      case TIMESTAMP -> "DATETIME2(3)";
+      case STRING -> "NVARCHAR(400)";
+    };
+  }
+
+  static List<String> compare(SourceDatabase db, Replica replica) {
+    List<String> differences = new ArrayList<>();
+    for (DemoTable t : db.tables().values()) {
+      Map<List<Object>, List<Object>> want = t.rows();
+      Map<List<Object>, List<Object>> got = replica.rows(t.id());
+      long missing = want.keySet().stream().filter(k -> !got.containsKey(k)).count();
+      long extra = got.keySet().stream().filter(k -> !want.containsKey(k)).count();
+      long different =
+          want.entrySet().stream()
+              .filter(en -> got.containsKey(en.getKey()))
+              .filter(en -> !en.getValue().equals(got.get(en.getKey())))
+              .count();
+      if (missing + extra + different > 0) {
+        differences.add(
+            String.format(
+                "%s: %d rows missing, %d extra, %d different (of %d)",
+                t.id(), missing, extra, different, want.size()));
+      }
+    }
+    return differences;
+  }
+
+  private static SinkMetrics sum(List<KinesisChangeSink> sinks) {
+    long records = 0;
+    long bytes = 0;
+    long kinesisRecords = 0;
+    long calls = 0;
+    long retried = 0;
+    long throttled = 0;
+    long failed = 0;
+    long oversize = 0;
+    synchronized (sinks) {
+      for (KinesisChangeSink s : sinks) {
+        SinkMetrics m = s.metrics();
+        records += m.recordsWritten();
+        bytes += m.bytesWritten();
+        kinesisRecords += m.kinesisRecordsWritten();
+        calls += m.putRecordsCalls();
+        retried += m.retriedEntries();
+        throttled += m.throttledEntries();
+        failed += m.failedEntries();
+        oversize += m.oversizeRecords();
+      }
+    }
+    return new SinkMetrics(
+        records, bytes, kinesisRecords, calls, retried, throttled, failed, oversize);
+  }
+}

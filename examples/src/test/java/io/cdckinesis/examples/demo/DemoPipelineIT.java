@@ -1,0 +1,51 @@
+package io.cdckinesis.examples.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The demo pipeline end to end on the local servers: the replica must equal the source. */
+class DemoPipelineIT {
+
+  private static DemoReport run(DemoOptions options) throws InterruptedException {
+    return DemoPipeline.run(options, false);
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void theReplicaEqualsTheSourceWithEveryChangeAppliedOnce(boolean aggregate) throws Exception {
+    DemoReport r = run(new DemoOptions(300, 3, 900, 6, 2, aggregate, null, null, 7));
+
+    assertThat(r.differences()).isEmpty();
+    assertThat(r.matches()).isTrue();
+    assertThat(r.records()).isEqualTo(900 + 900);
+    assertThat(r.applied()).isEqualTo(900 + 900);
+    assertThat(r.duplicatesSkipped()).as("per-key order across files: nothing superseded").isZero();
+    assertThat(r.deadLettered()).isZero();
+    if (aggregate) {
+      assertThat(r.kinesisRecords()).isLessThan(r.records() / 5);
+    } else {
+      assertThat(r.kinesisRecords()).isEqualTo(r.records());
+    }
+  }
+
+  @Test
+  void keepLeavesTheDmsFilesCheckpointsAndNothingElseBehind(@TempDir Path dir) throws Exception {
+    DemoReport r = run(new DemoOptions(50, 3, 60, 2, 1, false, dir, null, 3));
+
+    assertThat(r.matches()).isTrue();
+    Path s3 = dir.resolve("s3");
+    assertThat(s3.resolve(DemoPipeline.DMS_BUCKET).resolve("hq/dbo/customers")).isDirectory();
+    assertThat(s3.resolve(DemoPipeline.DMS_BUCKET).resolve("legacy/inventory/stock")).isDirectory();
+    try (var files = Files.walk(s3.resolve(DemoPipeline.STATE_BUCKET))) {
+      assertThat(files.filter(Files::isRegularFile).map(Path::toString))
+          .isNotEmpty()
+          .allMatch(f -> f.contains("_cdc/checkpoints"));
+    }
+  }
+}
