@@ -11,7 +11,8 @@ import java.util.Map;
  *
  * @param injected how many faults of each kind were injected (every kind present, zero included)
  * @param putRecordsCalls PutRecords calls that passed through the injector
- * @param putRecordsEntries entries in those calls
+ * @param putRecordsEntries entries in those calls (counted only when throttling is on, which parses
+ *     them)
  * @param getObjectCalls S3 GetObject calls that passed through
  * @param putObjectCalls S3 PutObject calls that passed through
  * @param handlerCalls consumer handler calls asked about ({@link FaultInjector#nextHandlerError()})

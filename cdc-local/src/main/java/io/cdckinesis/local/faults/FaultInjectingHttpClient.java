@@ -98,12 +98,17 @@ public final class FaultInjectingHttpClient implements SdkHttpClient {
         return send(request);
       }
       injector.sawCall(op);
+      PutRecordsRewriter entries = null;
+      if (op == FaultOperation.PUT_RECORDS && injector.plan().throttle() > 0) {
+        entries = PutRecordsRewriter.parseRequest(requestBody(request));
+        injector.sawEntries(entries.size());
+      }
       FaultKind fault = injector.decideCall(op);
       if (fault != null) {
         return failCall(fault);
       }
       return switch (op) {
-        case PUT_RECORDS -> putRecords();
+        case PUT_RECORDS -> entries == null ? send(request) : throttle(entries);
         case GET_OBJECT -> maybeBreakBody(call, send(request));
         case PUT_OBJECT -> send(request);
       };
@@ -136,13 +141,7 @@ public final class FaultInjectingHttpClient implements SdkHttpClient {
           : new SocketException("Connection reset");
     }
 
-    private HttpExecuteResponse putRecords() throws IOException {
-      if (injector.plan().throttle() == 0) {
-        return send(request);
-      }
-      byte[] body = requestBody(request);
-      PutRecordsRewriter rewriter = PutRecordsRewriter.parseRequest(body);
-      injector.sawEntries(rewriter.size());
+    private HttpExecuteResponse throttle(PutRecordsRewriter rewriter) throws IOException {
       if (!rewriter.withinLimits()) {
         return send(request); // let the server reject the whole request, as Kinesis would
       }

@@ -12,6 +12,11 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -289,6 +294,58 @@ class FaultInjectingHttpClientTest {
       }
     }
     return server.putRecordsKeys;
+  }
+
+  @Test
+  void concurrentCallersGetConsistentFaultsAndCounts() throws Exception {
+    StubKinesisHttp server = new StubKinesisHttp();
+    FaultInjector faults =
+        FaultInjector.of(FaultPlan.parse("throttle=0.2,errors=0.05,resets=0.05,seed=13"));
+    AtomicLong throttledSeen = new AtomicLong();
+    AtomicLong errorsSeen = new AtomicLong();
+    AtomicLong resetsSeen = new AtomicLong();
+    int threads = 8;
+    int callsEach = 25;
+    try (FaultInjectingHttpClient http = faults.httpClient(server);
+        KinesisClient client = kinesis(http)) {
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < callsEach; i++) {
+                    try {
+                      PutRecordsResponse r =
+                          client.putRecords(b -> b.streamName("s").records(entries(50)));
+                      throttledSeen.addAndGet(r.failedRecordCount());
+                    } catch (KinesisException e) {
+                      assertThat(e.statusCode()).isEqualTo(500);
+                      errorsSeen.incrementAndGet();
+                    } catch (SdkClientException e) {
+                      assertThat(e.getCause()).isInstanceOf(SocketException.class);
+                      resetsSeen.incrementAndGet();
+                    }
+                  }
+                }));
+      }
+      for (Future<?> f : done) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+      pool.shutdown();
+    }
+
+    FaultCounts c = faults.counts();
+    assertThat(c.putRecordsCalls()).isEqualTo(threads * callsEach);
+    assertThat(c.throttledEntries()).isEqualTo(throttledSeen.get()).isPositive();
+    assertThat(c.callErrors()).isEqualTo(errorsSeen.get()).isPositive();
+    assertThat(c.resets()).isEqualTo(resetsSeen.get()).isPositive();
+    long reachedServer = server.putRecordsKeys.stream().mapToLong(List::size).sum();
+    // Entries lost to throttling or to whole calls that never reached the server are the only
+    // ones missing; entries of calls reset after send did reach it.
+    long callsNotSent = c.callErrors() + c.get(FaultKind.RESET_BEFORE_SEND);
+    assertThat(reachedServer)
+        .isEqualTo(c.putRecordsEntries() - c.throttledEntries() - 50 * callsNotSent);
   }
 
   @Test
