@@ -349,6 +349,28 @@ class FaultInjectingHttpClientTest {
   }
 
   @Test
+  void throttlingRefusesCborClearlyInsteadOfSendingUnthrottled() {
+    StubKinesisHttp server = new StubKinesisHttp();
+    FaultInjector faults = FaultInjector.of(FaultPlan.parse("throttle=0.2"));
+    KinesisClient cbor;
+    FaultInjectingHttpClient http = faults.httpClient(server);
+    System.setProperty("aws.cborEnabled", "true");
+    try {
+      cbor = kinesis(http);
+    } finally {
+      System.setProperty("aws.cborEnabled", "false");
+    }
+    try (http;
+        cbor) {
+      Throwable t =
+          org.assertj.core.api.Assertions.catchThrowable(
+              () -> cbor.putRecords(b -> b.streamName("s").records(entries(3))));
+      assertThat(t).hasStackTraceContaining("PutRecords throttling needs the JSON protocol");
+    }
+    assertThat(server.targets).isEmpty();
+  }
+
+  @Test
   void closingTheWrapperClosesTheRealClientAndNamesIt() {
     StubKinesisHttp server = new StubKinesisHttp();
     FaultInjectingHttpClient http = FaultInjector.of(FaultPlan.none()).httpClient(server);
