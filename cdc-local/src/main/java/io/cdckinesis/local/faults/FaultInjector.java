@@ -1,6 +1,7 @@
 package io.cdckinesis.local.faults;
 
 import java.util.BitSet;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
@@ -125,7 +126,7 @@ public final class FaultInjector {
 
   /** What was injected so far, and the traffic seen. */
   public FaultCounts counts() {
-    Map<FaultKind, Long> byKind = new java.util.EnumMap<>(FaultKind.class);
+    Map<FaultKind, Long> byKind = new EnumMap<>(FaultKind.class);
     for (FaultKind k : FaultKind.values()) {
       byKind.put(k, injected.get(k.ordinal()));
     }

@@ -1,6 +1,7 @@
 package io.cdckinesis.local.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.cdckinesis.local.LocalCredentials;
@@ -363,8 +364,7 @@ class FaultInjectingHttpClientTest {
     try (http;
         cbor) {
       Throwable t =
-          org.assertj.core.api.Assertions.catchThrowable(
-              () -> cbor.putRecords(b -> b.streamName("s").records(entries(3))));
+          catchThrowable(() -> cbor.putRecords(b -> b.streamName("s").records(entries(3))));
       assertThat(t).hasStackTraceContaining("PutRecords throttling needs the JSON protocol");
     }
     assertThat(server.targets).isEmpty();

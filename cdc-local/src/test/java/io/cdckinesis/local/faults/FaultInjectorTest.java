@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.EnumMap;
 import java.util.List;
@@ -27,7 +28,7 @@ class FaultInjectorTest {
       out.add("break " + f.decideBreak("host:1/b/key" + (i % 7), 1000));
       out.add("handler " + f.nextHandlerError());
     }
-    out.add("crash " + java.util.Arrays.toString(f.crashPoints(1000)));
+    out.add("crash " + Arrays.toString(f.crashPoints(1000)));
     return out;
   }
 
@@ -135,7 +136,7 @@ class FaultInjectorTest {
     long[] points = f.crashPoints(10);
 
     assertThat(points).hasSize(3).isSorted().doesNotHaveDuplicates();
-    assertThat(java.util.Arrays.stream(points).boxed().toList()).allMatch(p -> p >= 1 && p < 10);
+    assertThat(Arrays.stream(points).boxed().toList()).allMatch(p -> p >= 1 && p < 10);
     assertThat(f.crashPoints(3)).containsExactly(1, 2);
     assertThat(f.crashPoints(1)).isEmpty();
     assertThat(FaultInjector.of(FaultPlan.none()).crashPoints(100)).isEmpty();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.BitSet;
 
 /**
@@ -92,8 +93,7 @@ public final class PutRecordsRewriter {
       if (k.isEmpty() || k.length() > MAX_PARTITION_KEY_CHARS) {
         return false;
       }
-      long bytes =
-          base64Length(data.asText()) + k.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      long bytes = base64Length(data.asText()) + k.getBytes(StandardCharsets.UTF_8).length;
       if (bytes > MAX_RECORD_BYTES) {
         return false;
       }

@@ -7,12 +7,13 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class BreakingInputStreamTest {
 
-  private final byte[] body = "0123456789".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private final byte[] body = "0123456789".getBytes(StandardCharsets.US_ASCII);
   private final AtomicInteger aborts = new AtomicInteger();
   private final AtomicInteger breaks = new AtomicInteger();
 
@@ -27,7 +28,7 @@ class BreakingInputStreamTest {
     byte[] buf = new byte[100];
 
     assertThat(in.read(buf)).isEqualTo(4);
-    assertThat(new String(buf, 0, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("0123");
+    assertThat(new String(buf, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("0123");
     assertThat(in.available()).isZero();
     assertThatThrownBy(() -> in.read(buf))
         .isInstanceOf(SocketException.class)
