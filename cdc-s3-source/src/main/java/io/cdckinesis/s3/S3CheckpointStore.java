@@ -171,12 +171,28 @@ public final class S3CheckpointStore implements CheckpointStore {
       return Optional.of(Long.toString(revision));
     } catch (SdkException e) {
       if (S3Errors.isPreconditionFailed(e)) {
-        return Optional.empty();
+        // Taken: by another writer, or by this very write when S3 stored it but the answer was
+        // lost and the SDK sent it again. Only the second case finds its own bytes there.
+        return ownWrite(key, json) ? Optional.of(Long.toString(revision)) : Optional.empty();
       }
       if (isConflict(e)) {
         throw (S3Exception) e;
       }
       throw S3Errors.storeFailure("PutObject", location.bucket(), key, e);
+    }
+  }
+
+  /** Whether the revision object at {@code key} holds exactly these bytes. */
+  private boolean ownWrite(String key, byte[] json) {
+    try {
+      byte[] stored =
+          client.getObjectAsBytes(b -> b.bucket(location.bucket()).key(key)).asByteArray();
+      return java.util.Arrays.equals(stored, json);
+    } catch (SdkException e) {
+      if (S3Errors.isNotFound(e)) {
+        return false;
+      }
+      throw S3Errors.storeFailure("GetObject", location.bucket(), key, e);
     }
   }
 

@@ -197,6 +197,42 @@ class S3CheckpointStoreIT {
   }
 
   @Test
+  void aSaveWhoseAnswerWasLostAndThatTheSdkSentAgainStillCountsAsItsOwnWin() throws Exception {
+    // A third of the PutObject calls are stored but their answer is lost: the SDK sends them again
+    // and
+    // gets 412 from its own write.
+    io.cdckinesis.local.faults.FaultInjector faults =
+        io.cdckinesis.local.faults.FaultInjector.of(
+            io.cdckinesis.local.faults.FaultPlan.parse(
+                "resets=0.5,after-send=1,on=PutObject,seed=5"));
+    try (var http = faults.httpClient();
+        S3Client flaky = s3.clientBuilder().httpClient(http).build()) {
+      S3CheckpointStore store = store(flaky);
+      String uri = "s3://dms-out/dbo/Lossy/LOAD00000001.csv";
+      String revision = null;
+      for (int i = 1; i <= 10; i++) {
+        while (true) {
+          try {
+            revision =
+                store
+                    .save(checkpoint(uri, i, "me"), revision)
+                    .orElseThrow(() -> new AssertionError("own write reported as a lost race"));
+            break;
+          } catch (io.cdckinesis.core.StoreException e) {
+            // Every SDK attempt was cut off: retryable, and the caller tries again.
+            assertThat(e.isRetryable()).isTrue();
+          }
+        }
+      }
+
+      assertThat(faults.counts().describe()).contains("reset");
+      Stored stored = store(s3.client()).load(uri).orElseThrow();
+      assertThat(stored.revision()).isEqualTo(revision).isEqualTo("10");
+      assertThat(stored.checkpoint().progress().rowsDone()).isEqualTo(10);
+    }
+  }
+
+  @Test
   void veryLongAndUnusualKeysWork() {
     S3CheckpointStore store = store(s3.client());
     String uri = "s3://dms-out/" + "deep/".repeat(150) + "x".repeat(200) + " é?#*.csv";
