@@ -99,6 +99,7 @@ public final class CdcFunctions {
                 S3RejectSink.builder().client(s3).location(rejects).runId(runId(owner)).build())
         .checkpointEveryRows(env.checkpointEveryRows())
         .lease(env.lease())
+        .pollInterval(env.orderPoll())
         .timeReserve(env.timeReserve())
         .build();
   }

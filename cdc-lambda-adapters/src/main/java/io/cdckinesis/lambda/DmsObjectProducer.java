@@ -115,15 +115,19 @@ public final class DmsObjectProducer {
     }
     try {
       if (key.kind().isChange()) {
-        return sequencer.sendInOrder(ref, key, owner, remainingMillis, this::sendObject);
+        return sequencer.sendInOrder(ref, key, owner, remainingMillis, this::sendUnderTableLease);
       }
-      ObjectOutcome sent = sendObject(ref, key, owner, remainingMillis);
-      if (sent.status() != ObjectOutcome.Status.COMPLETED) {
+      ObjectOutcome sent = sendObject(ref, key, owner, remainingMillis, false);
+      // Also when already done: a retried or duplicated event of a full-load file must still send
+      // the change files that wait for it, in case the run that finished it died before doing so.
+      if (sent.status() != ObjectOutcome.Status.COMPLETED
+          && sent.status() != ObjectOutcome.Status.ALREADY_DONE) {
         return List.of(sent);
       }
       List<ObjectOutcome> out = new ArrayList<>();
       out.add(sent);
-      out.addAll(sequencer.afterFullLoadFile(ref, key, owner, remainingMillis, this::sendObject));
+      out.addAll(
+          sequencer.afterFullLoadFile(ref, key, owner, remainingMillis, this::sendUnderTableLease));
       return out;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -131,14 +135,29 @@ public final class DmsObjectProducer {
     }
   }
 
+  /**
+   * Sends a change file for a run that holds its table's lease: that lease already keeps other runs
+   * off the table's change files, so an object lease left by a run that died is taken over at once
+   * instead of waiting for it to expire.
+   */
+  private ObjectOutcome sendUnderTableLease(
+      S3ObjectRef ref, DmsObjectKey key, String owner, LongSupplier remainingMillis) {
+    return sendObject(ref, key, owner, remainingMillis, true);
+  }
+
   /** Sends one object (or the rest of it) under its own lease, with checkpoints. */
   private ObjectOutcome sendObject(
-      S3ObjectRef ref, DmsObjectKey key, String owner, LongSupplier remainingMillis) {
+      S3ObjectRef ref,
+      DmsObjectKey key,
+      String owner,
+      LongSupplier remainingMillis,
+      boolean holdsTableLease) {
     String uri = ref.uri();
     Optional<CheckpointStore.Stored> stored = checkpoints.load(uri);
     Checkpoint previous = stored.map(CheckpointStore.Stored::checkpoint).orElse(null);
     if (previous != null
         && !previous.complete()
+        && !holdsTableLease
         && previous.leasedByOtherThan(owner, clock.instant())) {
       return ObjectOutcome.of(uri, ObjectOutcome.Status.BUSY_ELSEWHERE);
     }
@@ -207,11 +226,16 @@ public final class DmsObjectProducer {
     try (S3ObjectStream object = in;
         DmsFileReader file = reader.resume(uri, key, object, from, object.positioned())) {
       long sinceCheckpoint = 0;
+      long lastCheckpoint = System.nanoTime();
+      long renewEvery = lease.toNanos() / 3;
       for (ChangeRecord r; (r = file.read()) != null; ) {
         sink.write(r);
         records++;
-        if (++sinceCheckpoint >= checkpointEveryRows) {
+        // Rows or time, whichever comes first: a slow object still renews its lease.
+        if (++sinceCheckpoint >= checkpointEveryRows
+            || System.nanoTime() - lastCheckpoint >= renewEvery) {
           sinceCheckpoint = 0;
+          lastCheckpoint = System.nanoTime();
           if (!checkpoint(sink, rejects, held, file.progress(), false, true)) {
             return outcome(uri, ObjectOutcome.Status.LEASE_LOST, from, file, records);
           }

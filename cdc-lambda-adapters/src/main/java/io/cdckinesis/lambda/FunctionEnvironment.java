@@ -28,8 +28,10 @@ import java.util.Objects;
  *     checkpoints and continues the file in a new invocation (default 60000)
  * @param checkpointEveryRows {@value #CHECKPOINT_EVERY_ROWS}: rows between checkpoints (default
  *     5000); a crash resends at most this many rows
- * @param lease {@value #LEASE_MS}: how long a producer's claim on an object lasts without renewal
- *     (default 120000)
+ * @param lease {@value #LEASE_MS}: how long a producer's claim on an object or a table lasts
+ *     without renewal (default 120000); a crashed producer blocks others this long at most
+ * @param orderPoll {@value #ORDER_POLL_MS}: how often a change file waiting for its table's turn
+ *     checks again (default 1000)
  * @param maxBatchRecords {@value #MAX_BATCH_RECORDS}: PutRecords entries per call (default 500)
  * @param maxRequestBytes {@value #MAX_REQUEST_BYTES}: bytes per PutRecords call (default 5 MiB)
  * @param maxRecordBytes {@value #MAX_RECORD_BYTES}: bytes per record incl. key (default 1 MiB)
@@ -53,6 +55,7 @@ public record FunctionEnvironment(
     Duration timeReserve,
     int checkpointEveryRows,
     Duration lease,
+    Duration orderPoll,
     int maxBatchRecords,
     long maxRequestBytes,
     long maxRecordBytes,
@@ -73,6 +76,7 @@ public record FunctionEnvironment(
   public static final String TIME_RESERVE_MS = "CDC_TIME_RESERVE_MS";
   public static final String CHECKPOINT_EVERY_ROWS = "CDC_CHECKPOINT_EVERY_ROWS";
   public static final String LEASE_MS = "CDC_LEASE_MS";
+  public static final String ORDER_POLL_MS = "CDC_ORDER_POLL_MS";
   public static final String MAX_BATCH_RECORDS = "CDC_MAX_BATCH_RECORDS";
   public static final String MAX_REQUEST_BYTES = "CDC_MAX_REQUEST_BYTES";
   public static final String MAX_RECORD_BYTES = "CDC_MAX_RECORD_BYTES";
@@ -96,6 +100,7 @@ public record FunctionEnvironment(
           TIME_RESERVE_MS,
           CHECKPOINT_EVERY_ROWS,
           LEASE_MS,
+          ORDER_POLL_MS,
           MAX_BATCH_RECORDS,
           MAX_REQUEST_BYTES,
           MAX_RECORD_BYTES,
@@ -134,7 +139,8 @@ public record FunctionEnvironment(
             r.prefix(DEAD_LETTER_PREFIX, "_cdc/dead-letter/"),
             Duration.ofMillis(r.number(TIME_RESERVE_MS, 60_000, 1_000, 600_000)),
             (int) r.number(CHECKPOINT_EVERY_ROWS, 5_000, 1, 10_000_000),
-            Duration.ofMillis(r.number(LEASE_MS, 120_000, 10_000, 3_600_000)),
+            Duration.ofMillis(r.number(LEASE_MS, 120_000, 1_000, 3_600_000)),
+            Duration.ofMillis(r.number(ORDER_POLL_MS, 1_000, 50, 60_000)),
             (int) r.number(MAX_BATCH_RECORDS, 500, 1, 500),
             r.number(MAX_REQUEST_BYTES, 5L << 20, 1024, 64L << 20),
             r.number(MAX_RECORD_BYTES, 1L << 20, 4096, 10L << 20),

@@ -83,6 +83,6 @@ class FunctionEnvironmentTest {
 
   @Test
   void everyVariableIsListed() {
-    assertThat(FunctionEnvironment.NAMES).hasSize(19).allMatch(n -> n.startsWith("CDC_"));
+    assertThat(FunctionEnvironment.NAMES).hasSize(20).allMatch(n -> n.startsWith("CDC_"));
   }
 }

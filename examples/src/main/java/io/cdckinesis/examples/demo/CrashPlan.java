@@ -2,13 +2,11 @@ package io.cdckinesis.examples.demo;
 
 import io.cdckinesis.core.ChangeRecord;
 import io.cdckinesis.core.spi.ChangeSink;
+import io.cdckinesis.local.faults.FaultInjector;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Queue;
-import java.util.Random;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Producer crashes at chosen rows: for each object, {@code perFile} distinct rows at which the
@@ -24,34 +22,27 @@ final class CrashPlan {
     }
   }
 
-  private final int perFile;
-  private final Random random;
+  private final FaultInjector faults;
   private final Map<String, Queue<Long>> planned = new ConcurrentHashMap<>();
-  private final AtomicLong crashes = new AtomicLong();
 
-  CrashPlan(int perFile, long seed) {
-    this.perFile = perFile;
-    this.random = new Random(seed);
+  CrashPlan(FaultInjector faults) {
+    this.faults = faults;
   }
 
   /** Plans the crashes of an object with {@code rows} rows. */
-  synchronized void plan(String objectUri, long rows) {
-    if (perFile <= 0 || rows < 1) {
+  void plan(String objectUri, long rows) {
+    if (faults.plan().crash() <= 0) {
       return;
     }
-    TreeSet<Long> at = new TreeSet<>();
-    while (at.size() < Math.min(perFile, rows)) {
-      at.add(1 + (long) random.nextInt((int) Math.min(Integer.MAX_VALUE, rows)));
+    Queue<Long> at = new ArrayDeque<>();
+    for (long row : faults.crashPoints(rows + 1)) {
+      at.add(row);
     }
-    planned.put(objectUri, new ArrayDeque<>(at));
+    planned.put(objectUri, at);
   }
 
   ChangeSink wrap(ChangeSink sink) {
-    return perFile <= 0 ? sink : new CrashingSink(sink);
-  }
-
-  long crashes() {
-    return crashes.get();
+    return faults.plan().crash() <= 0 ? sink : new CrashingSink(sink);
   }
 
   private final class CrashingSink implements ChangeSink {
@@ -69,7 +60,7 @@ final class CrashPlan {
           Long next = rows.peek();
           if (next != null && record.position().row() >= next) {
             rows.poll();
-            crashes.incrementAndGet();
+            faults.recordProducerCrash();
             throw new SimulatedCrash(record.position().objectUri(), record.position().row());
           }
         }

@@ -23,6 +23,8 @@ import io.cdckinesis.lambda.S3ToKinesisHandler;
 import io.cdckinesis.lambda.TableHandlers;
 import io.cdckinesis.local.LocalKinesis;
 import io.cdckinesis.local.LocalS3;
+import io.cdckinesis.local.faults.FaultInjector;
+import io.cdckinesis.local.faults.FaultPlan;
 import io.cdckinesis.s3.S3ObjectRef;
 import java.io.ByteArrayInputStream;
 import java.time.Duration;
@@ -36,6 +38,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The whole pipeline on local servers: a simulated source database written to S3 as DMS would, the
@@ -52,6 +57,15 @@ public final class DemoPipeline {
   static final String DMS_BUCKET = "dms-target";
   static final String STATE_BUCKET = "cdc-state";
   static final String STREAM = "cdc-demo";
+
+  /** A crashed run holds its object this long; short, so that redriven events get on quickly. */
+  private static final Duration LEASE = Duration.ofSeconds(3);
+
+  private static final int MAX_REDRIVE_ROUNDS = 200;
+
+  /** Lambda retries a failed asynchronous invocation after about 1, then 2 minutes; scaled down. */
+  private static final long RETRY_DELAY_MILLIS = 200;
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final PojoSerializer<S3Event> S3_EVENTS =
       LambdaEventSerializers.serializerFor(S3Event.class, DemoPipeline.class.getClassLoader());
@@ -87,7 +101,15 @@ public final class DemoPipeline {
 
   DemoReport run() throws InterruptedException {
     long start = System.nanoTime();
-    DemoFaults faults = DemoFaults.parse(options.faults(), options.seed());
+    FaultInjector faults =
+        FaultInjector.of(
+            options.faults() == null
+                ? FaultPlan.none()
+                // The run's seed, unless the spec names its own (later items win).
+                : FaultPlan.parse("seed=" + options.seed() + "," + options.faults()));
+    if (!faults.plan().isNone()) {
+      progress.phase("injecting faults: " + faults.plan().describe());
+    }
     progress.phase(
         "starting local S3 (s3proxy) and Kinesis (kinesalite)"
             + (options.keep() != null ? ", data kept in " + options.keep() : ""));
@@ -103,7 +125,29 @@ public final class DemoPipeline {
     }
   }
 
-  private DemoReport runOn(LocalS3 s3, LocalKinesis kinesis, DemoFaults faults, long start)
+  /**
+   * The functions talk to S3 and Kinesis through the fault-injecting HTTP client (when faults are
+   * asked for); setting up and checking use clean clients.
+   */
+  private DemoReport runOn(LocalS3 s3, LocalKinesis kinesis, FaultInjector faults, long start)
+      throws InterruptedException {
+    if (faults.plan().isNone()) {
+      return runOn(s3, kinesis, s3.client(), kinesis.client(), faults, start);
+    }
+    try (SdkHttpClient http = faults.httpClient();
+        S3Client s3Client = s3.clientBuilder().httpClient(http).build();
+        KinesisClient kinesisClient = kinesis.clientBuilder().httpClient(http).build()) {
+      return runOn(s3, kinesis, s3Client, kinesisClient, faults, start);
+    }
+  }
+
+  private DemoReport runOn(
+      LocalS3 s3,
+      LocalKinesis kinesis,
+      S3Client functionS3,
+      KinesisClient functionKinesis,
+      FaultInjector faults,
+      long start)
       throws InterruptedException {
     SourceDatabase db = new SourceDatabase(options.seed(), options.tables());
     db.populate(options.rows());
@@ -111,7 +155,7 @@ public final class DemoPipeline {
     EmfTotals producerMetrics = new EmfTotals();
     EmfTotals consumerMetrics = new EmfTotals();
     List<KinesisChangeSink> sinks = Collections.synchronizedList(new ArrayList<>());
-    CrashPlan crashes = new CrashPlan(faults.crashesPerFile(), options.seed());
+    CrashPlan crashes = new CrashPlan(faults);
     List<ProducerResult> results = Collections.synchronizedList(new ArrayList<>());
     for (Endpoint e : endpoints) {
       e.writer = new DmsS3Writer(s3.client(), DMS_BUCKET, e.settings, 1_000, db.tables());
@@ -121,8 +165,8 @@ public final class DemoPipeline {
           new S3ToKinesisHandler(
               CdcFunctions.producer(
                   env,
-                  s3.client(),
-                  kinesis.client(),
+                  functionS3,
+                  functionKinesis,
                   m -> {},
                   sink -> {
                     sinks.add((KinesisChangeSink) sink);
@@ -137,19 +181,17 @@ public final class DemoPipeline {
               4,
               900_000,
               2,
-              50);
+              RETRY_DELAY_MILLIS);
       self[0] = e.producer;
     }
 
     Replica replica = new Replica();
-    FlakyTableHandler handler =
-        new FlakyTableHandler(
-            new ReplicaTableHandler(replica), faults.handlerErrorRate(), options.seed());
+    FlakyTableHandler handler = new FlakyTableHandler(new ReplicaTableHandler(replica), faults);
     KinesisChangeHandler consumer =
         new KinesisChangeHandler(
             CdcFunctions.consumer(
                 FunctionEnvironment.from(consumerVariables(db)),
-                s3.client(),
+                functionS3,
                 TableHandlers.builder().defaultHandler(handler).build()),
             consumerMetrics.metrics());
     LocalEventSourceMapping mapping =
@@ -161,6 +203,7 @@ public final class DemoPipeline {
 
     AtomicLong files = new AtomicLong();
     AtomicLong events = new AtomicLong();
+    List<Runnable> later = new ArrayList<>();
     progress.status(
         () ->
             String.format(
@@ -181,7 +224,7 @@ public final class DemoPipeline {
         List<String> keys = e.writer.writeFullLoad(t.id(), rows, now);
         for (int i = 0; i < keys.size(); i++) {
           long inFile = Math.min(1_000, Math.max(0, rows.size() - i * 1_000L));
-          notify(e, keys.get(i), inFile, crashes, faults, events);
+          notify(e, keys.get(i), inFile, crashes, faults, events, later);
         }
         files.addAndGet(keys.size());
       }
@@ -209,15 +252,22 @@ public final class DemoPipeline {
           continue;
         }
         for (String key : e.writer.writeCdcBatch(mine, writtenAt)) {
-          notify(e, key, rowsPerTable.get(tableOf(key)), crashes, faults, events);
+          notify(e, key, rowsPerTable.get(tableOf(key)), crashes, faults, events, later);
           files.incrementAndGet();
         }
       }
     }
 
+    if (!later.isEmpty()) {
+      progress.phase("delivering " + later.size() + " duplicate S3 events late");
+      later.forEach(Runnable::run);
+    }
     progress.phase("waiting for the producer function to send every file");
+    // What an operator does with the on-failure destination: send its events again until every
+    // file is sent (with crash=N, each event may need more than Lambda's three attempts).
     long redriven = 0;
-    for (int round = 0; round < 5; round++) {
+    boolean announced = false;
+    for (int round = 0; round < MAX_REDRIVE_ROUNDS; round++) {
       for (Endpoint e : endpoints) {
         e.producer.awaitIdle();
       }
@@ -228,8 +278,15 @@ public final class DemoPipeline {
       if (failed.isEmpty()) {
         break;
       }
-      // What an operator does with the on-failure destination: send the events again.
-      progress.phase("redriving " + failed.size() + " events from the on-failure destination");
+      if (!announced) {
+        progress.phase("redriving events from the on-failure destination until every file is sent");
+        announced = true;
+      }
+      if (System.getenv("CDC_DEMO_DEBUG") != null) {
+        failed.forEach(f -> progress.phase("failed: " + f.error()));
+      }
+      // A crashed run's object lease must expire before another run may take the object over.
+      Thread.sleep(LEASE.toMillis() / 4);
       for (LocalAsyncFunction.Failure<S3Event> f : failed) {
         f.function().invokeAsync(f.event());
         redriven++;
@@ -239,6 +296,19 @@ public final class DemoPipeline {
     if (System.getenv("CDC_DEMO_DEBUG") != null) {
       endpoints.forEach(
           e -> e.producer.retryReasons().forEach(r -> progress.phase("retried: " + r)));
+      var store =
+          io.cdckinesis.s3.S3CheckpointStore.builder()
+              .client(s3.client())
+              .location(io.cdckinesis.s3.S3Location.of(STATE_BUCKET, "_cdc/checkpoints/"))
+              .build();
+      for (var o : s3.client().listObjectsV2Paginator(b -> b.bucket(DMS_BUCKET)).contents()) {
+        String uri = "s3://" + DMS_BUCKET + "/" + o.key();
+        var cp = store.load(uri);
+        if (cp.isEmpty() || !cp.get().checkpoint().complete()) {
+          progress.phase(
+              "INCOMPLETE " + uri + " " + cp.map(c -> c.checkpoint().toString()).orElse("none"));
+        }
+      }
     }
     progress.phase("waiting for the consumer function to catch up with the stream");
     consuming.join();
@@ -260,7 +330,8 @@ public final class DemoPipeline {
         rejected += r.rejected();
       }
     }
-    List<String> injected = faults.describeInjected(crashes.crashes(), handler.failures());
+    List<String> injected =
+        faults.plan().isNone() ? List.of() : List.of(faults.counts().describe());
     return new DemoReport(
         options.tables(),
         (long) options.rows() * options.tables(),
@@ -290,13 +361,25 @@ public final class DemoPipeline {
   }
 
   private void notify(
-      Endpoint e, String key, long rows, CrashPlan crashes, DemoFaults faults, AtomicLong events) {
+      Endpoint e,
+      String key,
+      long rows,
+      CrashPlan crashes,
+      FaultInjector faults,
+      AtomicLong events,
+      List<Runnable> later) {
     S3ObjectRef ref = S3ObjectRef.of(DMS_BUCKET, key);
     crashes.plan(ref.uri(), rows);
-    int copies = faults.duplicateEvents() ? 2 : 1;
-    for (int i = 0; i < copies; i++) {
+    e.producer.invokeAsync(event(List.of(ref)));
+    events.incrementAndGet();
+    if (faults.plan().duplicateEvents()) {
+      // S3 delivers at least once: the same event again at once (running concurrently) and once
+      // more later, after newer files of the table.
       e.producer.invokeAsync(event(List.of(ref)));
-      events.incrementAndGet();
+      later.add(() -> e.producer.invokeAsync(event(List.of(ref))));
+      faults.recordDuplicateEvent();
+      faults.recordDuplicateEvent();
+      events.addAndGet(2);
     }
   }
 
@@ -362,6 +445,8 @@ public final class DemoPipeline {
     env.put(FunctionEnvironment.TABLES, tablesJson(e.tables, e.settings.addColumnName()));
     env.put(FunctionEnvironment.AGGREGATE, Boolean.toString(options.aggregate()));
     env.put(FunctionEnvironment.CHECKPOINT_EVERY_ROWS, "250");
+    env.put(FunctionEnvironment.LEASE_MS, Long.toString(LEASE.toMillis()));
+    env.put(FunctionEnvironment.ORDER_POLL_MS, "100");
     return env;
   }
 

@@ -2,8 +2,7 @@ package io.cdckinesis.examples.demo;
 
 import io.cdckinesis.core.ChangeRecord;
 import io.cdckinesis.lambda.TableHandler;
-import java.util.Random;
-import java.util.concurrent.atomic.AtomicLong;
+import io.cdckinesis.local.faults.FaultInjector;
 
 /**
  * A table handler that fails transiently now and then (a database timeout, say) before handing the
@@ -18,30 +17,18 @@ final class FlakyTableHandler extends TableHandler {
   }
 
   private final TableHandler delegate;
-  private final double failureRate;
-  private final Random random;
-  private final AtomicLong failures = new AtomicLong();
+  private final FaultInjector faults;
 
-  FlakyTableHandler(TableHandler delegate, double failureRate, long seed) {
+  FlakyTableHandler(TableHandler delegate, FaultInjector faults) {
     this.delegate = delegate;
-    this.failureRate = failureRate;
-    this.random = new Random(seed);
+    this.faults = faults;
   }
 
   @Override
   public void handle(ChangeRecord record) {
-    boolean fail;
-    synchronized (random) {
-      fail = random.nextDouble() < failureRate;
-    }
-    if (fail) {
-      failures.incrementAndGet();
+    if (faults.nextHandlerError()) {
       throw new TransientHandlerError();
     }
     delegate.handle(record);
-  }
-
-  long failures() {
-    return failures.get();
   }
 }
