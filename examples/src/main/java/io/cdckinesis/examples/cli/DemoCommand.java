@@ -77,8 +77,8 @@ final class DemoCommand implements Callable<Integer> {
       DmsFileConverter.Result r;
       try {
         r =
-            new DmsFileConverter(set.settings(), tables, BadRowPolicy.SKIP, null, err)
-                .convert(List.of(dir.resolve(set.folder())), envelopes);
+            new DmsFileConverter(set.settings(), tables, BadRowPolicy.SKIP, err)
+                .convert(List.of(dir.resolve(set.folder())), null, envelopes);
       } catch (IOException e) {
         err.println("cdc demo: " + e.getMessage());
         return 1;
