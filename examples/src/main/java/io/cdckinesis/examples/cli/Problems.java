@@ -3,6 +3,7 @@ package io.cdckinesis.examples.cli;
 import io.cdckinesis.core.BadRowPolicy;
 import java.io.PrintWriter;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Bad input met by a command: each problem is one line on the error writer ({@code PATH:LINE:
@@ -12,30 +13,32 @@ import java.util.Objects;
 final class Problems {
 
   private final BadRowPolicy policy;
-  private final PrintWriter err;
-  private Runnable beforeReport = () -> {};
+  private Consumer<String> output;
   private int count;
   private boolean failed;
 
   Problems(BadRowPolicy policy, PrintWriter err) {
     this.policy = Objects.requireNonNull(policy, "policy");
-    this.err = Objects.requireNonNull(err, "err");
+    Objects.requireNonNull(err, "err");
+    this.output =
+        line -> {
+          err.println(line);
+          err.flush();
+        };
   }
 
   BadRowPolicy policy() {
     return policy;
   }
 
-  /** Runs before each report, e.g. to clear a progress bar's line so the report stands alone. */
-  void beforeReport(Runnable action) {
-    this.beforeReport = Objects.requireNonNull(action, "action");
+  /** Where report lines go instead of the error writer, e.g. above a progress bar. */
+  void output(Consumer<String> output) {
+    this.output = Objects.requireNonNull(output, "output");
   }
 
   /** Reports a bad row the reader has already skipped (or that stops it, with FAIL). */
   void report(String message) {
-    beforeReport.run();
-    err.println(message);
-    err.flush();
+    output.accept(message);
     count++;
   }
 
