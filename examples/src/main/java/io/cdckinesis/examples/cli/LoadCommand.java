@@ -6,6 +6,7 @@ import io.cdckinesis.core.ConfigurationException;
 import io.cdckinesis.core.DmsCsvSettings;
 import io.cdckinesis.core.EnvelopeCodec;
 import io.cdckinesis.core.TableDefinitions;
+import io.cdckinesis.core.TableId;
 import io.cdckinesis.kinesis.KinesisChangeSink;
 import io.cdckinesis.kinesis.KinesisSinkConfig;
 import io.cdckinesis.kinesis.SinkMetrics;
@@ -22,6 +23,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import picocli.CommandLine.Command;
@@ -352,6 +355,7 @@ final class LoadCommand implements Callable<Integer> {
     }
     KinesisChangeSink sink = sinkBuilder.build();
     long[] written = {0};
+    Set<TableId> keyless = new TreeSet<>();
     String failure = null;
     long start = System.nanoTime();
     try {
@@ -359,6 +363,9 @@ final class LoadCommand implements Callable<Integer> {
           inputs,
           r -> {
             sink.write(r);
+            if (!config.aggregation() && r.primaryKey().isEmpty()) {
+              keyless.add(r.tableId());
+            }
             if (++written[0] % PROGRESS_EVERY == 0) {
               progress.update(converter.current(), sink.metrics());
             }
@@ -395,7 +402,7 @@ final class LoadCommand implements Callable<Integer> {
       exit = 0;
       outcome = "finished";
     }
-    new LoadSummary(outcome, exit, stream, inputs.size(), read, metrics, elapsed)
+    new LoadSummary(outcome, exit, stream, inputs.size(), read, metrics, elapsed, keyless)
         .lines()
         .forEach(err::println);
     return exit;

@@ -1,10 +1,12 @@
 package io.cdckinesis.examples.cli;
 
+import io.cdckinesis.core.TableId;
 import io.cdckinesis.kinesis.SinkMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The figures {@code cdc load} prints at the end, on standard error.
@@ -16,6 +18,8 @@ import java.util.Locale;
  * @param read what was read
  * @param sent the sink's counters
  * @param elapsed from the first file opened to the last record acknowledged (or the failure)
+ * @param keylessTables tables whose rows had no primary key, when not aggregating: all rows of such
+ *     a table share one partition key, so they go one per PutRecords call
  */
 record LoadSummary(
     String outcome,
@@ -24,7 +28,10 @@ record LoadSummary(
     int totalFiles,
     DmsFileConverter.Result read,
     SinkMetrics sent,
-    Duration elapsed) {
+    Duration elapsed,
+    Set<TableId> keylessTables) {
+
+  private static final int NAMES_SHOWN = 3;
 
   private static final double MB = 1_000_000.0;
 
@@ -54,6 +61,18 @@ record LoadSummary(
         f(
             "  rate         %.2f MB/s of CSV, %,.0f records/s",
             read.csvBytes / MB / seconds, sent.recordsWritten() / seconds));
+    if (!keylessTables.isEmpty()) {
+      List<String> names =
+          keylessTables.stream().limit(NAMES_SHOWN).map(TableId::toString).toList();
+      lines.add(
+          f(
+              "  note         %d table%s without a primary key (%s%s): each sends one record per"
+                  + " PutRecords call; give keys in --tables, or use --aggregate",
+              keylessTables.size(),
+              keylessTables.size() == 1 ? "" : "s",
+              String.join(", ", names),
+              keylessTables.size() > NAMES_SHOWN ? ", ..." : ""));
+    }
     return lines;
   }
 

@@ -2,15 +2,17 @@ package io.cdckinesis.examples.cli;
 
 import io.cdckinesis.kinesis.SinkMetrics;
 import java.io.PrintWriter;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.util.Locale;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarConsumer;
 
 /**
- * A progress bar on the terminal: MB read of the total, speed, and files done, rows read and
- * records acknowledged by Kinesis. The bar redraws its own line ({@code \r}), so a report printed
- * above it first clears that line; both go through one lock so they never interleave.
+ * A progress bar on the terminal: bytes read of the total (kB or MB), speed, and files done, rows
+ * read and records acknowledged by Kinesis. The bar redraws its own line ({@code \r}), so a report
+ * printed above it first clears that line; both go through one lock so they never interleave.
  */
 final class TerminalProgress implements LoadProgress {
 
@@ -38,8 +40,10 @@ final class TerminalProgress implements LoadProgress {
         new ProgressBarBuilder()
             .setTaskName("load")
             .setInitialMax(Math.max(1, totalBytes))
-            .setUnit(" MB", 1_000_000)
-            .showSpeed()
+            .setUnit(
+                totalBytes < 10_000_000 ? " kB" : " MB",
+                totalBytes < 10_000_000 ? 1_000 : 1_000_000)
+            .showSpeed(new DecimalFormat("0.0", DecimalFormatSymbols.getInstance(Locale.ROOT)))
             .setUpdateIntervalMillis(250)
             .setConsumer(new Locked(render))
             .build();
@@ -77,7 +81,7 @@ final class TerminalProgress implements LoadProgress {
 
   private String message() {
     return String.format(
-        Locale.ROOT, "files %d/%d, rows %,d, sent %,d", filesDone, totalFiles, rows, sent);
+        Locale.ROOT, " files %d/%d, rows %,d, sent %,d", filesDone, totalFiles, rows, sent);
   }
 
   /** Renders under the lock that {@link #printAbove} holds. */

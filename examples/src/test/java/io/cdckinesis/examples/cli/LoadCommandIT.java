@@ -219,6 +219,7 @@ class LoadCommandIT {
 
     for (CliRun run : List.of(classic, hr, erp)) {
       assertThat(run.exit()).as(run.err()).isZero();
+      assertThat(run.err()).doesNotContain("  note ");
       assertThat(run.out()).isEmpty();
       assertThat(run.err()).contains("cdc load: finished (exit 0)");
     }
@@ -371,7 +372,7 @@ class LoadCommandIT {
   }
 
   @Test
-  void aMissingStreamOrAnEmptyPrefixFailsClearly() {
+  void aMissingStreamOrAnEmptyPrefixFailsClearly(@TempDir Path emptyFolder) {
     CliRun missing = load("no-such-stream", "--tables", TABLES, "s3://" + BUCKET + "/classic/");
     assertThat(missing.exit()).isEqualTo(1);
     assertThat(missing.err())
@@ -391,6 +392,10 @@ class LoadCommandIT {
     assertThat(noBucket.exit()).isEqualTo(1);
     assertThat(noBucket.err())
         .startsWith("cdc load: s3://no-such-bucket/dms/: cannot list: NoSuchBucket, status 404");
+
+    CliRun noFiles = load(stream, emptyFolder.toString());
+    assertThat(noFiles.exit()).isEqualTo(1);
+    assertThat(noFiles.err()).startsWith("cdc load: " + emptyFolder + ": no DMS data files");
 
     assertThat(readStream(stream)).isEmpty();
   }
@@ -435,6 +440,11 @@ class LoadCommandIT {
         .doesNotContain("Secret")
         .doesNotContain("Dee");
     assertThat(summaryLine(skip, "rows")).contains("2 read, 2 rejected");
+    // the table definition gives no key: every row goes under one partition key
+    assertThat(summaryLine(skip, "note"))
+        .isEqualTo(
+            "  note         1 table without a primary key (shop.customers): each sends one record"
+                + " per PutRecords call; give keys in --tables, or use --aggregate");
     assertThat(readStream(skipStream))
         .extracting(e -> CODEC.decodeRecord(e.data()).value("id"))
         .containsExactly("1", "3");
