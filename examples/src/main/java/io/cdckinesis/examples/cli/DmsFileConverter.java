@@ -15,6 +15,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -99,10 +100,7 @@ final class DmsFileConverter {
 
   /** A converter with its own problem report on {@code err}. */
   DmsFileConverter(
-      DmsCsvSettings settings,
-      TableDefinitions tables,
-      BadRowPolicy policy,
-      java.io.PrintWriter err) {
+      DmsCsvSettings settings, TableDefinitions tables, BadRowPolicy policy, PrintWriter err) {
     this(settings, tables, new Problems(policy, err));
   }
 
