@@ -13,7 +13,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "cdc-kinesis 0.1.0-SNAPSHOT",
     description = "Moves AWS DMS change data from S3 CSV files into Kinesis Data Streams.",
-    subcommands = {ConvertCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      ConvertCommand.class,
+      LoadCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class CdcCommand implements Runnable {
 
   /** Exit code when bad input was skipped ({@code --on-error skip}). */

@@ -104,8 +104,8 @@ final class ConvertCommand implements Callable<Integer> {
     DmsFileConverter.Result result;
     try {
       result =
-          new DmsFileConverter(settings, tables, policy, forced, err)
-              .convert(paths, parent.stdout());
+          new DmsFileConverter(settings, tables, policy, err)
+              .convert(paths, forced, parent.stdout());
     } catch (IOException e) {
       err.println("cdc convert: cannot write the output: " + e.getMessage());
       return 1;

@@ -6,42 +6,44 @@ import io.cdckinesis.core.CdcException;
 import io.cdckinesis.core.ChangeRecord;
 import io.cdckinesis.core.DmsCsvReader;
 import io.cdckinesis.core.DmsCsvSettings;
-import io.cdckinesis.core.DmsFileName;
 import io.cdckinesis.core.DmsFileReader;
-import io.cdckinesis.core.DmsObjectKey;
 import io.cdckinesis.core.EnvelopeCodec;
-import io.cdckinesis.core.NotDmsObjectException;
 import io.cdckinesis.core.Operation;
 import io.cdckinesis.core.TableDefinitions;
 import io.cdckinesis.core.TableId;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
- * Converts local DMS files to envelopes, one JSON per line, in DMS order per table. Problems are
- * reported on the error writer as {@code PATH:LINE: REASON: detail} (never with row values); with
- * {@link BadRowPolicy#FAIL} the first one stops the conversion.
+ * Reads DMS files in DMS order per table and hands their change records to a target: envelopes on
+ * an output stream ({@code cdc convert}) or a Kinesis sink ({@code cdc load}). Bad rows and
+ * unreadable files go to {@link Problems}; a failure of the target itself stops the run.
  */
 final class DmsFileConverter {
 
-  /** What a conversion did. */
+  /** What a run did. */
   static final class Result {
     int files;
     long records;
     int problems;
     boolean failed;
+
+    /** Bytes read off the files as stored (compressed for {@code .gz}); grows during the run. */
+    long storedBytes;
+
+    /** Bytes of CSV read (after gzip decoding), counted per file as it ends. */
+    long csvBytes;
+
     final Map<TableId, Map<Operation, Long>> perTable = new TreeMap<>();
 
     void count(ChangeRecord r) {
@@ -52,154 +54,192 @@ final class DmsFileConverter {
     }
   }
 
-  private record Input(Path path, DmsObjectKey key) {}
+  /** Where records go. Its failures stop the run and are thrown by {@link #run}. */
+  @FunctionalInterface
+  interface RecordTarget {
+    void accept(ChangeRecord record) throws IOException;
+  }
 
-  private static final Comparator<Input> DMS_ORDER =
-      Comparator.comparing(
-              (Input i) -> i.key().table(), Comparator.nullsLast(Comparator.naturalOrder()))
-          .thenComparing(i -> i.key().fileName())
-          .thenComparing(i -> i.path().toString());
+  /** Told when each file starts and ends (on the reading thread). */
+  interface Listener {
+    Listener NONE = new Listener() {};
+
+    default void fileStarted(DmsInput input) {}
+
+    /**
+     * @param rows records read from the file and given to the target
+     * @param complete whether the file was read to its end
+     */
+    default void fileFinished(DmsInput input, long rows, boolean complete) {}
+  }
+
+  /** Carries a target's failure past the handling of bad input. */
+  private static final class TargetFailure extends RuntimeException {
+    TargetFailure(Exception cause) {
+      super(cause);
+    }
+  }
 
   private final DmsCsvSettings settings;
-  private final BadRowPolicy policy;
-  private final TableId forcedTable;
-  private final PrintWriter err;
+  private final Problems problems;
   private final DmsCsvReader reader;
   private final EnvelopeCodec codec = EnvelopeCodec.create();
-  private Result result;
+  private Result result = new Result();
 
-  /**
-   * @param forcedTable the table of every file, or {@code null} to take it from the path
-   */
-  DmsFileConverter(
-      DmsCsvSettings settings,
-      TableDefinitions tables,
-      BadRowPolicy policy,
-      TableId forcedTable,
-      PrintWriter err) {
+  DmsFileConverter(DmsCsvSettings settings, TableDefinitions tables, Problems problems) {
     this.settings = settings;
-    this.policy = policy;
-    this.forcedTable = forcedTable;
-    this.err = err;
+    this.problems = problems;
     this.reader =
         DmsCsvReader.builder()
             .settings(settings)
             .tables(tables)
-            .badRowPolicy(policy)
-            .rejectSink(row -> report(row.toException().getMessage()))
+            .badRowPolicy(problems.policy())
+            .rejectSink(row -> problems.report(row.toException().getMessage()))
             .build();
   }
 
-  /**
-   * Converts the files (folders are walked for DMS data files) and writes their envelopes.
-   *
-   * @throws IOException when the output cannot be written
-   */
-  Result convert(List<Path> paths, OutputStream out) throws IOException {
-    result = new Result();
-    List<Input> inputs = new ArrayList<>();
-    for (Path p : paths) {
-      if (!collect(p, inputs)) {
-        return result;
-      }
-    }
-    inputs.sort(DMS_ORDER);
-    for (Input input : inputs) {
-      if (!convert(input, out)) {
-        break;
-      }
-    }
-    out.flush();
+  /** A converter with its own problem report on {@code err}. */
+  DmsFileConverter(
+      DmsCsvSettings settings, TableDefinitions tables, BadRowPolicy policy, PrintWriter err) {
+    this(settings, tables, new Problems(policy, err));
+  }
+
+  /** The run so far (or the last run): read it on the reading thread, e.g. from the target. */
+  Result current() {
     return result;
   }
 
-  private boolean collect(Path path, List<Input> inputs) {
-    if (Files.isDirectory(path)) {
-      try (Stream<Path> walk = Files.walk(path)) {
-        for (Path f : (Iterable<Path>) walk.sorted()::iterator) {
-          if (Files.isRegularFile(f) && DmsFileName.parse(f.getFileName().toString()).isPresent()) {
-            if (!add(f, inputs)) {
-              return false;
-            }
-          }
-        }
-        return true;
-      } catch (IOException | UncheckedIOException e) {
-        return problem(path + ": cannot list the folder: " + e.getMessage());
+  /**
+   * Converts local files (folders are walked for DMS data files) and writes their envelopes, one
+   * JSON per line.
+   *
+   * @param forcedTable the table of every file, or {@code null} to take it from the path
+   * @throws IOException when the output cannot be written
+   */
+  Result convert(List<Path> paths, TableId forcedTable, OutputStream out) throws IOException {
+    List<DmsInput> inputs = new ArrayList<>();
+    DmsInputs finder = new DmsInputs(settings, problems);
+    for (Path p : paths) {
+      if (!finder.addLocal(p, forcedTable, inputs)) {
+        result = new Result();
+        return finish();
       }
     }
-    if (!Files.isRegularFile(path)) {
-      return problem(path + ": no such file or folder");
-    }
-    return add(path, inputs);
+    Result r =
+        run(
+            inputs,
+            record -> {
+              out.write(codec.encode(record));
+              out.write('\n');
+            },
+            Listener.NONE);
+    out.flush();
+    return r;
   }
 
-  private boolean add(Path file, List<Input> inputs) {
+  /**
+   * Reads the inputs in DMS order and gives every record to the target.
+   *
+   * @throws IOException when the target fails with it
+   * @throws RuntimeException when the target fails with it (e.g. a sink's write failure)
+   */
+  Result run(List<DmsInput> inputs, RecordTarget target, Listener listener) throws IOException {
+    result = new Result();
+    List<DmsInput> ordered = new ArrayList<>(inputs);
+    ordered.sort(DmsInput.DMS_ORDER);
     try {
-      inputs.add(new Input(file, key(file)));
-      return true;
-    } catch (NotDmsObjectException e) {
-      return problem(e.getMessage());
-    }
-  }
-
-  private DmsObjectKey key(Path file) {
-    String path = file.toString();
-    if (forcedTable == null) {
-      return DmsObjectKey.parsePath(path, settings);
-    }
-    String name = file.getFileName().toString();
-    DmsFileName fileName =
-        DmsFileName.parse(name)
-            .orElseThrow(
-                () ->
-                    new NotDmsObjectException(
-                        path,
-                        "file name "
-                            + name
-                            + " is none of LOAD<hex>.csv, <yyyyMMdd-HHmmssSSS>.csv,"
-                            + " CDC_TXN-<yyyyMMddHHmmssSSS>.csv (optionally .gz)"));
-    return new DmsObjectKey(path, "", forcedTable, null, fileName);
-  }
-
-  /** Converts one file; {@code false} when the conversion must stop. */
-  private boolean convert(Input input, OutputStream out) throws IOException {
-    String uri = input.path().toString();
-    try (InputStream in = Files.newInputStream(input.path());
-        DmsFileReader file = reader.open(uri, input.key(), in)) {
-      for (ChangeRecord r; (r = file.read()) != null; ) {
-        out.write(codec.encode(r));
-        out.write('\n');
-        result.count(r);
+      for (DmsInput input : ordered) {
+        if (!read(input, target, listener)) {
+          break;
+        }
       }
+    } catch (TargetFailure e) {
+      finish();
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw (RuntimeException) e.getCause();
+    }
+    return finish();
+  }
+
+  private Result finish() {
+    result.problems = problems.count();
+    result.failed = problems.failed();
+    return result;
+  }
+
+  /** Reads one file; {@code false} when the run must stop. */
+  private boolean read(DmsInput input, RecordTarget target, Listener listener) {
+    String uri = input.uri();
+    listener.fileStarted(input);
+    long before = result.records;
+    boolean complete = false;
+    try (InputStream in = new CountingInputStream(input.opener().open());
+        DmsFileReader file = reader.open(uri, input.key(), in)) {
+      try {
+        for (ChangeRecord r; (r = file.read()) != null; ) {
+          deliver(target, r);
+          result.count(r);
+        }
+      } finally {
+        result.csvBytes += file.progress().nextByteOffset();
+      }
+      complete = true;
       result.files++;
-      return !result.failed;
+      return !problems.failed();
     } catch (BadInputException e) {
-      return problem(e.getMessage());
+      return problems.problem(e.getMessage());
     } catch (CdcException e) {
-      return problem(uri + ": " + e.getMessage());
+      return problems.problem(
+          e.getMessage().contains(uri) ? e.getMessage() : uri + ": " + e.getMessage());
     } catch (IOException e) {
       if (e.getMessage() != null && e.getMessage().contains(uri)) {
-        return problem(e.getMessage());
+        return problems.problem(e.getMessage());
       }
-      return problem(uri + ": cannot read: " + e.getMessage());
+      return problems.problem(uri + ": cannot read: " + e.getMessage());
+    } finally {
+      listener.fileFinished(input, result.records - before, complete);
     }
   }
 
-  /** Reports a bad row (with SKIP, the reader goes on). */
-  private void report(String message) {
-    err.println(message);
-    err.flush();
-    result.problems++;
+  private static void deliver(RecordTarget target, ChangeRecord r) {
+    try {
+      target.accept(r);
+    } catch (IOException | RuntimeException e) {
+      throw new TargetFailure(e);
+    }
   }
 
-  /** Reports a problem; {@code true} when the conversion goes on (SKIP). */
-  private boolean problem(String message) {
-    report(message);
-    if (policy == BadRowPolicy.FAIL) {
-      result.failed = true;
-      return false;
+  /** Counts the bytes read into the result, for progress. */
+  private final class CountingInputStream extends FilterInputStream {
+    CountingInputStream(InputStream in) {
+      super(Objects.requireNonNull(in, "in"));
     }
-    return true;
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        result.storedBytes++;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, len);
+      if (n > 0) {
+        result.storedBytes += n;
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long skipped = in.skip(n);
+      result.storedBytes += Math.max(0, skipped);
+      return skipped;
+    }
   }
 }

@@ -5,20 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cdckinesis.core.ChangeRecord;
-import io.cdckinesis.core.EnvelopeCodec;
 import io.cdckinesis.core.Operation;
 import io.cdckinesis.core.testing.Fixtures;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code cdc convert} and {@code cdc demo} run in-process, with captured output. */
 class ConvertCommandTest {
@@ -27,36 +21,10 @@ class ConvertCommandTest {
   private static final Path DMS = Fixtures.dmsReal();
   private static final String TABLES = DMS.resolve("tables.json").toString();
 
-  /** What a run printed. */
-  record Run(int exit, byte[] out, String err) {
-    List<String> lines() {
-      String text = new String(out, StandardCharsets.UTF_8);
-      return text.isEmpty() ? List.of() : List.of(text.split("\n"));
-    }
-
-    List<ChangeRecord> records() {
-      List<ChangeRecord> records = new ArrayList<>();
-      for (String line : lines()) {
-        records.add(EnvelopeCodec.create().decodeRecord(line.getBytes(StandardCharsets.UTF_8)));
-      }
-      return records;
-    }
-  }
-
-  static Run cdc(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(new CdcCommand(out));
-    cli.setErr(new PrintWriter(err));
-    cli.setOut(new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true));
-    int exit = cli.execute(args);
-    return new Run(exit, out.toByteArray(), err.toString());
-  }
-
   @Test
   void convertsAFolderInDmsOrderOneEnvelopePerLine() throws Exception {
     Path folder = DMS.resolve("mysql-classicmodels");
-    Run run = cdc("convert", "--tables", TABLES, folder.toString());
+    CliRun run = CliRun.cdc("convert", "--tables", TABLES, folder.toString());
 
     assertThat(run.exit()).isZero();
     assertThat(run.err()).isEmpty();
@@ -79,8 +47,8 @@ class ConvertCommandTest {
   @Test
   void filesGivenOutOfOrderAreConvertedInDmsOrder() {
     Path customers = DMS.resolve("mysql-classicmodels/classicmodels/customers");
-    Run run =
-        cdc(
+    CliRun run =
+        CliRun.cdc(
             "convert",
             "--tables",
             TABLES,
@@ -95,8 +63,8 @@ class ConvertCommandTest {
   void headerAndGzipFilesWithSettingsFileKeepUtf8(@TempDir Path dir) throws Exception {
     Path settings = dir.resolve("s3.json");
     Files.writeString(settings, "{\"S3Settings\": {\"AddColumnName\": true}}");
-    Run run =
-        cdc(
+    CliRun run =
+        CliRun.cdc(
             "convert",
             "--settings",
             settings.toString(),
@@ -121,8 +89,8 @@ class ConvertCommandTest {
     Files.writeString(file, "id,name\n1,Ann\n");
     Path settings = dir.resolve("s3.json");
     Files.writeString(settings, "{\"AddColumnName\": true}");
-    Run run =
-        cdc(
+    CliRun run =
+        CliRun.cdc(
             "convert",
             "--settings",
             settings.toString(),
@@ -157,7 +125,7 @@ class ConvertCommandTest {
   @Test
   void failModeStopsAtTheFirstBadRowWithExit1(@TempDir Path dir) throws Exception {
     Path file = badFile(dir);
-    Run run = cdc("convert", "--tables", tables(dir).toString(), file.toString());
+    CliRun run = CliRun.cdc("convert", "--tables", tables(dir).toString(), file.toString());
 
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.err()).isEqualTo(file + ":2: WRONG_FIELD_COUNT: expected 3 fields, found 2\n");
@@ -167,8 +135,9 @@ class ConvertCommandTest {
   @Test
   void skipModeWritesGoodRowsReportsBadOnesAndExits3(@TempDir Path dir) throws Exception {
     Path file = badFile(dir);
-    Run run =
-        cdc("convert", "--on-error", "skip", "--tables", tables(dir).toString(), file.toString());
+    CliRun run =
+        CliRun.cdc(
+            "convert", "--on-error", "skip", "--tables", tables(dir).toString(), file.toString());
 
     assertThat(run.exit()).isEqualTo(3);
     assertThat(run.records()).extracting(r -> r.value("id")).containsExactly("1", "3");
@@ -188,19 +157,20 @@ class ConvertCommandTest {
     Files.writeString(notes, "hello");
     Path good = DMS.resolve("mysql-classicmodels/classicmodels/customers/20240809-192717787.csv");
 
-    Run fail = cdc("convert", "--tables", TABLES, notes.toString(), good.toString());
+    CliRun fail = CliRun.cdc("convert", "--tables", TABLES, notes.toString(), good.toString());
     assertThat(fail.exit()).isEqualTo(1);
     assertThat(fail.err())
         .startsWith(notes + ": not a DMS data file: file name notes.txt is none of");
     assertThat(fail.out()).isEmpty();
 
-    Run skip =
-        cdc("convert", "--on-error", "skip", "--tables", TABLES, notes.toString(), good.toString());
+    CliRun skip =
+        CliRun.cdc(
+            "convert", "--on-error", "skip", "--tables", TABLES, notes.toString(), good.toString());
     assertThat(skip.exit()).isEqualTo(3);
     assertThat(skip.err()).startsWith(notes + ": not a DMS data file");
     assertThat(skip.records()).hasSize(4);
 
-    Run missing = cdc("convert", dir.resolve("nothing-here").toString());
+    CliRun missing = CliRun.cdc("convert", dir.resolve("nothing-here").toString());
     assertThat(missing.exit()).isEqualTo(1);
     assertThat(missing.err()).contains("nothing-here: no such file or folder");
   }
@@ -211,8 +181,9 @@ class ConvertCommandTest {
     Files.createDirectories(table);
     Files.writeString(table.resolve("LOAD00000001.csv"), "1,Ann,x\n2,\"Bob,y\n");
     Files.writeString(table.resolve("20240101-000000000.csv"), "I,3,Cy,z\n");
-    Run run =
-        cdc("convert", "--on-error", "skip", "--tables", tables(dir).toString(), dir.toString());
+    CliRun run =
+        CliRun.cdc(
+            "convert", "--on-error", "skip", "--tables", tables(dir).toString(), dir.toString());
     assertThat(run.exit()).isEqualTo(3);
     assertThat(run.records()).extracting(r -> r.value("id")).containsExactly("1", "3");
     assertThat(run.err())
@@ -226,29 +197,29 @@ class ConvertCommandTest {
   void badSettingsAndUsageErrors(@TempDir Path dir) throws Exception {
     Path settings = dir.resolve("s3.json");
     Files.writeString(settings, "{\"DataFormat\": \"parquet\"}");
-    Run bad = cdc("convert", "--settings", settings.toString(), dir.toString());
+    CliRun bad = CliRun.cdc("convert", "--settings", settings.toString(), dir.toString());
     assertThat(bad.exit()).isEqualTo(1);
     assertThat(bad.err()).contains("DataFormat parquet is not supported");
 
-    assertThat(cdc("convert", "--on-error", "maybe", dir.toString()).exit()).isEqualTo(2);
-    assertThat(cdc("convert", "--schema", "a", dir.toString()).exit()).isEqualTo(2);
-    assertThat(cdc("convert").exit()).isEqualTo(2);
+    assertThat(CliRun.cdc("convert", "--on-error", "maybe", dir.toString()).exit()).isEqualTo(2);
+    assertThat(CliRun.cdc("convert", "--schema", "a", dir.toString()).exit()).isEqualTo(2);
+    assertThat(CliRun.cdc("convert").exit()).isEqualTo(2);
   }
 
   @Test
   void demoSaysWhenItCannotFindTheFixtures(@TempDir Path dir) throws Exception {
-    Run missing = cdc("demo", "--fixtures", dir.resolve("none").toString());
+    CliRun missing = CliRun.cdc("demo", "--fixtures", dir.resolve("none").toString());
     assertThat(missing.exit()).isEqualTo(1);
     assertThat(missing.err()).contains("fixtures/dms-real not found");
     Files.writeString(dir.resolve("tables.json"), "[]");
-    Run broken = cdc("demo", "--fixtures", dir.toString());
+    CliRun broken = CliRun.cdc("demo", "--fixtures", dir.toString());
     assertThat(broken.exit()).isEqualTo(1);
     assertThat(broken.err()).startsWith("cdc demo: table definitions");
   }
 
   @Test
   void demoConvertsTheBundledFixtures() {
-    Run run = cdc("demo", "--fixtures", DMS.toString());
+    CliRun run = CliRun.cdc("demo", "--fixtures", DMS.toString());
     String out = new String(run.out(), StandardCharsets.UTF_8);
     assertThat(run.exit()).isZero();
     assertThat(out)

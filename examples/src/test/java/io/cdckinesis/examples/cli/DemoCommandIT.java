@@ -9,9 +9,8 @@ class DemoCommandIT {
 
   @Test
   void printsTheSummaryAndExitsZeroWhenTheReplicaMatches() {
-    ConvertCommandTest.Run run =
-        ConvertCommandTest.cdc(
-            "demo", "--rows", "40", "--tables", "2", "--changes", "80", "--shards", "1");
+    CliRun run =
+        CliRun.cdc("demo", "--rows", "40", "--tables", "2", "--changes", "80", "--shards", "1");
 
     String out = new String(run.out(), StandardCharsets.UTF_8);
     assertThat(run.exit()).isZero();
@@ -24,7 +23,7 @@ class DemoCommandIT {
 
   @Test
   void rejectsImpossibleOptionsWithAUsageError() {
-    ConvertCommandTest.Run run = ConvertCommandTest.cdc("demo", "--tables", "0");
+    CliRun run = CliRun.cdc("demo", "--tables", "0");
 
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).contains("tables >= 1");

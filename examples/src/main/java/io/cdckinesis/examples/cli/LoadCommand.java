@@ -1,0 +1,439 @@
+package io.cdckinesis.examples.cli;
+
+import io.cdckinesis.core.BadRowPolicy;
+import io.cdckinesis.core.CdcException;
+import io.cdckinesis.core.ConfigurationException;
+import io.cdckinesis.core.DmsCsvSettings;
+import io.cdckinesis.core.EnvelopeCodec;
+import io.cdckinesis.core.TableDefinitions;
+import io.cdckinesis.core.TableId;
+import io.cdckinesis.kinesis.KinesisChangeSink;
+import io.cdckinesis.kinesis.KinesisSinkConfig;
+import io.cdckinesis.kinesis.SinkMetrics;
+import io.cdckinesis.s3.S3Location;
+import io.cdckinesis.s3.S3ObjectSource;
+import io.cdckinesis.s3.S3PayloadStore;
+import java.io.Console;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * {@code cdc load}: sends DMS files from S3 or local disk through the Kinesis sink into an existing
+ * stream, in DMS order per table, with progress while it runs and a summary at the end.
+ */
+@Command(
+    name = "load",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Sends DMS CSV files from S3 (s3://bucket/prefix, listed) or local disk (files or folders,"
+          + " walked) into an existing Kinesis data stream, through the same sink the Lambda"
+          + " producer uses, in DMS order per table (full load, then changes by file time).",
+      "Shows a progress bar on a terminal (a line per file otherwise) and a summary on standard"
+          + " error at the end. Credentials come from the AWS default chain.",
+      "Exit codes: 0 all sent; 1 failure (missing stream, nothing to load, a write that failed,"
+          + " or bad input with --on-error fail); 2 usage error; 3 bad rows or files were skipped"
+          + " (with --on-error skip)."
+    })
+final class LoadCommand implements Callable<Integer> {
+
+  /** Keys per ListObjectsV2 page: S3's maximum. */
+  private static final int LIST_PAGE_SIZE = 1000;
+
+  /** How often (in records) the progress display is given new figures between sink calls. */
+  private static final int PROGRESS_EVERY = 256;
+
+  @Spec private CommandSpec spec;
+
+  @Option(
+      names = "--stream",
+      required = true,
+      paramLabel = "NAME|ARN",
+      description = "The Kinesis data stream to write to (it must exist).")
+  private String stream;
+
+  @Option(
+      names = "--kinesis-endpoint",
+      paramLabel = "URL",
+      description = "Kinesis endpoint override, e.g. a local emulator (http://127.0.0.1:4567).")
+  private String kinesisEndpoint;
+
+  @Option(
+      names = "--s3-endpoint",
+      paramLabel = "URL",
+      description = "S3 endpoint override (path-style requests), e.g. http://127.0.0.1:9000.")
+  private String s3Endpoint;
+
+  @Option(
+      names = "--region",
+      paramLabel = "REGION",
+      description =
+          "AWS region. Default: the default chain (AWS_REGION, profile); us-east-1 when an"
+              + " endpoint is overridden and none is configured.")
+  private String region;
+
+  @Option(
+      names = "--settings",
+      paramLabel = "S3SETTINGS.json",
+      description =
+          "The DMS S3 endpoint settings: `aws dms describe-endpoints` output, an object with"
+              + " S3Settings, or the S3Settings object (BucketFolder, date partitions, CdcPath"
+              + " ...). Default: DMS defaults.")
+  private Path settingsFile;
+
+  @Option(
+      names = "--tables",
+      paramLabel = "TABLES.json",
+      description =
+          "Table definitions (columns, primaryKey, types). Needed for files without a header;"
+              + " primary keys make the partition keys.")
+  private Path tablesFile;
+
+  @Option(
+      names = "--aggregate",
+      description = "Pack many change records into each Kinesis record (KPL aggregation).")
+  private boolean aggregate;
+
+  @Option(
+      names = "--max-record-bytes",
+      paramLabel = "BYTES",
+      description =
+          "Largest Kinesis record (data plus partition key). Default: 1048576 (1 MiB). Rows"
+              + " larger than this need --payload-store.")
+  private Integer maxRecordBytes;
+
+  @Option(
+      names = "--payload-store",
+      paramLabel = "s3://BUCKET/PREFIX",
+      description =
+          "Where rows too large for one record are stored; the stream gets a pointer. Without it"
+              + " such a row stops the load.")
+  private String payloadStore;
+
+  @Option(
+      names = "--on-error",
+      paramLabel = "fail|skip",
+      defaultValue = "fail",
+      description =
+          "fail (default): stop at the first bad row or file, exit 1 (records read before it are"
+              + " sent). skip: send the good rows, report each bad one on standard error, exit 3.")
+  private String onError;
+
+  @Parameters(
+      paramLabel = "SOURCE",
+      arity = "1..*",
+      description = "s3://bucket/prefix locations, DMS data files or folders.")
+  private List<String> sources;
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    try {
+      return load(err);
+    } finally {
+      err.flush();
+    }
+  }
+
+  private int load(PrintWriter err) {
+    // Usage: everything the command line alone can tell.
+    BadRowPolicy policy;
+    switch (onError.toLowerCase(Locale.ROOT)) {
+      case "fail" -> policy = BadRowPolicy.FAIL;
+      case "skip" -> policy = BadRowPolicy.SKIP;
+      default -> {
+        return usage(err, "--on-error must be fail or skip, got " + onError);
+      }
+    }
+    URI kinesisUri;
+    URI s3Uri;
+    S3Location payloadLocation;
+    List<Object> parsedSources = new ArrayList<>();
+    KinesisSinkConfig config;
+    try {
+      kinesisUri =
+          kinesisEndpoint == null
+              ? null
+              : CliClients.endpoint("--kinesis-endpoint", kinesisEndpoint);
+      s3Uri = s3Endpoint == null ? null : CliClients.endpoint("--s3-endpoint", s3Endpoint);
+      payloadLocation = payloadStore == null ? null : S3Location.parse(payloadStore);
+      for (String s : sources) {
+        parsedSources.add(S3Prefix.isS3(s) ? S3Prefix.parse(s) : Path.of(s));
+      }
+      config = sinkConfig();
+    } catch (IllegalArgumentException | ConfigurationException e) { // InvalidPathException too
+      return usage(err, e.getMessage());
+    }
+    if (stream.isBlank()) {
+      return usage(err, "--stream is blank");
+    }
+
+    DmsCsvSettings settings;
+    TableDefinitions tables;
+    Region awsRegion;
+    try {
+      settings =
+          settingsFile == null ? DmsCsvSettings.defaults() : DmsCsvSettings.fromJson(settingsFile);
+      tables =
+          tablesFile == null ? TableDefinitions.empty() : TableDefinitions.fromJson(tablesFile);
+      awsRegion =
+          CliClients.region(
+              region, kinesisUri != null || s3Uri != null, CliClients::defaultChainRegion);
+    } catch (ConfigurationException | IllegalArgumentException e) {
+      return fail(err, e.getMessage());
+    }
+
+    boolean needS3 =
+        payloadLocation != null || parsedSources.stream().anyMatch(s -> s instanceof S3Prefix);
+    try (KinesisClient kinesis = CliClients.kinesis(awsRegion, kinesisUri);
+        S3Client s3 = needS3 ? CliClients.s3(awsRegion, s3Uri) : null) {
+      String problem = checkStream(kinesis, awsRegion, kinesisUri);
+      if (problem != null) {
+        return fail(err, problem);
+      }
+      Problems problems = new Problems(policy, err);
+      List<DmsInput> inputs = new ArrayList<>();
+      Integer stop = collect(parsedSources, settings, problems, s3, inputs, err);
+      if (stop != null) {
+        return stop;
+      }
+      S3PayloadStore store =
+          payloadLocation == null
+              ? null
+              : S3PayloadStore.builder().client(s3).location(payloadLocation).build();
+      return send(inputs, settings, tables, config, store, kinesis, problems, err);
+    } catch (SdkException e) {
+      return fail(err, e.getMessage()); // building clients: e.g. an unusable credentials setup
+    }
+  }
+
+  private KinesisSinkConfig sinkConfig() {
+    KinesisSinkConfig.Builder b = KinesisSinkConfig.builder().aggregation(aggregate);
+    if (maxRecordBytes != null) {
+      b.maxRecordBytes(maxRecordBytes)
+          .maxRequestBytes(Math.max(KinesisSinkConfig.DEFAULT_MAX_REQUEST_BYTES, maxRecordBytes));
+      KinesisSinkConfig defaults = KinesisSinkConfig.defaults();
+      b.maxBufferedBytes(Math.max(defaults.maxBufferedBytes(), maxRecordBytes));
+    }
+    return b.build();
+  }
+
+  /** A reason not to start, or {@code null} when the stream can be written to. */
+  private String checkStream(KinesisClient kinesis, Region awsRegion, URI endpoint) {
+    boolean arn = stream.startsWith("arn:");
+    String where = "region " + awsRegion + (endpoint == null ? "" : " at " + endpoint);
+    StreamDescriptionSummary summary;
+    try {
+      summary =
+          kinesis
+              .describeStreamSummary(
+                  b -> {
+                    if (arn) {
+                      b.streamARN(stream);
+                    } else {
+                      b.streamName(stream);
+                    }
+                  })
+              .streamDescriptionSummary();
+    } catch (ResourceNotFoundException e) {
+      return "stream " + stream + " does not exist in " + where + " (create it first)";
+    } catch (SdkException e) {
+      return "cannot describe stream " + stream + " in " + where + ": " + e.getMessage();
+    }
+    StreamStatus status = summary.streamStatus();
+    if (status != StreamStatus.ACTIVE && status != StreamStatus.UPDATING) {
+      return "stream "
+          + stream
+          + " is "
+          + summary.streamStatusAsString()
+          + "; it can be written to when ACTIVE";
+    }
+    return null;
+  }
+
+  /** Finds the files to send; an exit code when the command must stop, else {@code null}. */
+  private Integer collect(
+      List<Object> parsedSources,
+      DmsCsvSettings settings,
+      Problems problems,
+      S3Client s3,
+      List<DmsInput> inputs,
+      PrintWriter err) {
+    DmsInputs finder = new DmsInputs(settings, problems);
+    S3ObjectSource source = s3 == null ? null : S3ObjectSource.builder().client(s3).build();
+    for (Object s : parsedSources) {
+      if (s instanceof S3Prefix prefix) {
+        int found;
+        try {
+          found = finder.addS3(s3, source, prefix, LIST_PAGE_SIZE, inputs);
+        } catch (DmsInputs.ListingException e) {
+          return fail(err, e.getMessage());
+        }
+        if (found < 0) {
+          return 1;
+        }
+        if (found == 0) {
+          return fail(err, prefix + noDmsFiles(settings));
+        }
+      } else {
+        Path path = (Path) s;
+        int before = inputs.size();
+        if (!finder.addLocal(path, null, inputs)) {
+          return 1;
+        }
+        if (inputs.size() == before && Files.isDirectory(path)) {
+          return fail(err, path + noDmsFiles(settings));
+        }
+      }
+    }
+    if (inputs.isEmpty()) {
+      return fail(err, "nothing to load");
+    }
+    return null;
+  }
+
+  private static String noDmsFiles(DmsCsvSettings settings) {
+    return ": no DMS data files (LOAD<hex>.csv, <yyyyMMdd-HHmmssSSS>.csv, CDC_TXN-<time>.csv,"
+        + " optionally .gz) in <schema>/<table>/ folders"
+        + (settings.bucketFolder() == null ? "" : " under BucketFolder " + settings.bucketFolder());
+  }
+
+  private int send(
+      List<DmsInput> inputs,
+      DmsCsvSettings settings,
+      TableDefinitions tables,
+      KinesisSinkConfig config,
+      S3PayloadStore store,
+      KinesisClient kinesis,
+      Problems problems,
+      PrintWriter err) {
+    long totalBytes = inputs.stream().mapToLong(DmsInput::size).sum();
+    boolean terminal = interactiveTerminal();
+    LoadProgress progress =
+        terminal
+            ? new TerminalProgress(
+                new ConsoleProgressBarConsumer(System.err), err, inputs.size(), totalBytes)
+            : new FileLineProgress(err, inputs.size());
+    if (terminal) {
+      problems.output(progress::printAbove);
+    }
+    DmsFileConverter converter = new DmsFileConverter(settings, tables, problems);
+    KinesisChangeSink.Builder sinkBuilder =
+        KinesisChangeSink.builder()
+            .client(kinesis)
+            .codec(EnvelopeCodec.withTables(tables))
+            .config(config)
+            .payloadStore(store)
+            .metricsListener(m -> progress.update(converter.current(), m));
+    if (stream.startsWith("arn:")) {
+      sinkBuilder.streamArn(stream);
+    } else {
+      sinkBuilder.streamName(stream);
+    }
+    KinesisChangeSink sink = sinkBuilder.build();
+    long[] written = {0};
+    Set<TableId> keyless = new TreeSet<>();
+    String failure = null;
+    long start = System.nanoTime();
+    try {
+      converter.run(
+          inputs,
+          r -> {
+            sink.write(r);
+            if (!config.aggregation() && r.primaryKey().isEmpty()) {
+              keyless.add(r.tableId());
+            }
+            if (++written[0] % PROGRESS_EVERY == 0) {
+              progress.update(converter.current(), sink.metrics());
+            }
+          },
+          progress);
+      sink.flush();
+    } catch (CdcException | IOException e) {
+      failure = e.getMessage();
+      if (store == null && failure != null && failure.contains("no payload store")) {
+        failure += " (give --payload-store s3://BUCKET/PREFIX)";
+      }
+    } finally {
+      sink.close();
+    }
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+    SinkMetrics metrics = sink.metrics();
+    DmsFileConverter.Result read = converter.current();
+    progress.update(read, metrics);
+    progress.close();
+
+    int exit;
+    String outcome;
+    if (failure != null) {
+      err.println("cdc load: " + failure);
+      exit = 1;
+      outcome = "stopped by a failure";
+    } else if (problems.failed()) {
+      exit = 1;
+      outcome = "stopped at bad input";
+    } else if (problems.count() > 0) {
+      exit = CdcCommand.EXIT_SKIPPED;
+      outcome = "finished, bad input skipped";
+    } else {
+      exit = 0;
+      outcome = "finished";
+    }
+    new LoadSummary(outcome, exit, stream, inputs.size(), read, metrics, elapsed, keyless)
+        .lines()
+        .forEach(err::println);
+    return exit;
+  }
+
+  /**
+   * Whether a person watches: a console that is a terminal. From Java 22 on, {@code
+   * System.console()} also exists when the streams are redirected; {@code Console.isTerminal()}
+   * (looked up reflectively, the code targets Java 17) then tells.
+   */
+  static boolean interactiveTerminal() {
+    Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+    } catch (NoSuchMethodException e) {
+      return true; // before Java 22 a console exists only on a terminal
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static int usage(PrintWriter err, String message) {
+    err.println("cdc load: " + message);
+    return 2;
+  }
+
+  private static int fail(PrintWriter err, String message) {
+    err.println("cdc load: " + message);
+    return 1;
+  }
+}
