@@ -172,6 +172,7 @@ final class ChangeFileSequencer {
 
   private static boolean isDone(ObjectOutcome.Status s) {
     return s == ObjectOutcome.Status.COMPLETED
+        || s == ObjectOutcome.Status.DAMAGED
         || s == ObjectOutcome.Status.ALREADY_DONE
         || s == ObjectOutcome.Status.NOT_DMS_OBJECT
         || s == ObjectOutcome.Status.OBJECT_MISSING;

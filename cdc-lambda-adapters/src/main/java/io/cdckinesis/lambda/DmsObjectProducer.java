@@ -1,5 +1,6 @@
 package io.cdckinesis.lambda;
 
+import io.cdckinesis.core.BadInputException;
 import io.cdckinesis.core.BadRowPolicy;
 import io.cdckinesis.core.CdcException;
 import io.cdckinesis.core.ChangeRecord;
@@ -10,6 +11,7 @@ import io.cdckinesis.core.DmsFileReader;
 import io.cdckinesis.core.DmsObjectKey;
 import io.cdckinesis.core.NotDmsObjectException;
 import io.cdckinesis.core.ReadProgress;
+import io.cdckinesis.core.RejectedRow;
 import io.cdckinesis.core.TableDefinitions;
 import io.cdckinesis.core.spi.ChangeSink;
 import io.cdckinesis.core.spi.Checkpoint;
@@ -121,6 +123,7 @@ public final class DmsObjectProducer {
       // Also when already done: a retried or duplicated event of a full-load file must still send
       // the change files that wait for it, in case the run that finished it died before doing so.
       if (sent.status() != ObjectOutcome.Status.COMPLETED
+          && sent.status() != ObjectOutcome.Status.DAMAGED
           && sent.status() != ObjectOutcome.Status.ALREADY_DONE) {
         return List.of(sent);
       }
@@ -222,35 +225,47 @@ public final class DmsObjectProducer {
             .rejectSink(rejects)
             .build();
     ChangeSink sink = sinks.get();
+    DmsFileReader opened;
+    try {
+      opened = reader.resume(uri, key, in, from, in.positioned());
+    } catch (BadInputException e) {
+      closeQuietly(in);
+      return damaged(uri, e, from, from, 0, 0, sink, rejects, held);
+    }
     long records = 0;
     try (S3ObjectStream object = in;
-        DmsFileReader file = reader.resume(uri, key, object, from, object.positioned())) {
-      long sinceCheckpoint = 0;
-      long lastCheckpoint = System.nanoTime();
-      long renewEvery = lease.toNanos() / 3;
-      for (ChangeRecord r; (r = file.read()) != null; ) {
-        sink.write(r);
-        records++;
-        // Rows or time, whichever comes first: a slow object still renews its lease.
-        if (++sinceCheckpoint >= checkpointEveryRows
-            || System.nanoTime() - lastCheckpoint >= renewEvery) {
-          sinceCheckpoint = 0;
-          lastCheckpoint = System.nanoTime();
-          if (!checkpoint(sink, rejects, held, file.progress(), false, true)) {
-            return outcome(uri, ObjectOutcome.Status.LEASE_LOST, from, file, records);
+        DmsFileReader file = opened) {
+      try {
+        long sinceCheckpoint = 0;
+        long lastCheckpoint = System.nanoTime();
+        long renewEvery = lease.toNanos() / 3;
+        for (ChangeRecord r; (r = file.read()) != null; ) {
+          sink.write(r);
+          records++;
+          // Rows or time, whichever comes first: a slow object still renews its lease.
+          if (++sinceCheckpoint >= checkpointEveryRows
+              || System.nanoTime() - lastCheckpoint >= renewEvery) {
+            sinceCheckpoint = 0;
+            lastCheckpoint = System.nanoTime();
+            if (!checkpoint(sink, rejects, held, file.progress(), false, true)) {
+              return outcome(uri, ObjectOutcome.Status.LEASE_LOST, from, file, records);
+            }
+          }
+          if (remainingMillis.getAsLong() < timeReserve.toMillis()) {
+            if (!checkpoint(sink, rejects, held, file.progress(), false, false)) {
+              return outcome(uri, ObjectOutcome.Status.LEASE_LOST, from, file, records);
+            }
+            LOG.atInfo()
+                .setMessage("time running low: checkpointed; the rest needs a new invocation")
+                .addKeyValue("object", uri)
+                .addKeyValue("rowsDone", file.progress().rowsDone())
+                .log();
+            return outcome(uri, ObjectOutcome.Status.CONTINUED, from, file, records);
           }
         }
-        if (remainingMillis.getAsLong() < timeReserve.toMillis()) {
-          if (!checkpoint(sink, rejects, held, file.progress(), false, false)) {
-            return outcome(uri, ObjectOutcome.Status.LEASE_LOST, from, file, records);
-          }
-          LOG.atInfo()
-              .setMessage("time running low: checkpointed; the rest needs a new invocation")
-              .addKeyValue("object", uri)
-              .addKeyValue("rowsDone", file.progress().rowsDone())
-              .log();
-          return outcome(uri, ObjectOutcome.Status.CONTINUED, from, file, records);
-        }
+      } catch (BadInputException e) {
+        return damaged(
+            uri, e, from, file.progress(), records, file.rejectedRows(), sink, rejects, held);
       }
       if (!checkpoint(sink, rejects, held, file.progress(), true, false)) {
         return outcome(uri, ObjectOutcome.Status.LEASE_LOST, from, file, records);
@@ -278,6 +293,48 @@ public final class DmsObjectProducer {
       long records) {
     return new ObjectOutcome(
         uri, status, file.progress().rowsDone() - from.rowsDone(), records, file.rejectedRows());
+  }
+
+  /**
+   * The object cannot be read to its end (an unreadable header, an empty object, corrupt gzip, a
+   * quote never closed): the good rows before the damage are sent, the damage goes to the rejects
+   * with the object, line and reason, and the object counts as done, since reading it again would
+   * fail the same way (a new version of it is read afresh).
+   */
+  private ObjectOutcome damaged(
+      String uri,
+      BadInputException e,
+      ReadProgress from,
+      ReadProgress reached,
+      long records,
+      long rejected,
+      ChangeSink sink,
+      RejectSink rejects,
+      Lease held) {
+    long row = e.line() == 0 ? 0 : reached.rowsDone() + 1;
+    String reason = e.detail() == null ? e.reason().toString() : e.detail();
+    rejects.reject(new RejectedRow(uri, row, e.line(), e.reason(), reason, ""));
+    LOG.atError()
+        .setMessage("object damaged: sent the rows before the damage, recorded it in the rejects")
+        .addKeyValue("object", uri)
+        .addKeyValue("line", e.line())
+        .addKeyValue("reason", e.reason())
+        .log();
+    if (!checkpoint(sink, rejects, held, reached, true, false)) {
+      return new ObjectOutcome(
+          uri,
+          ObjectOutcome.Status.LEASE_LOST,
+          reached.rowsDone() - from.rowsDone(),
+          records,
+          rejected);
+    }
+    sink.close();
+    return new ObjectOutcome(
+        uri,
+        ObjectOutcome.Status.DAMAGED,
+        reached.rowsDone() - from.rowsDone(),
+        records,
+        rejected + 1);
   }
 
   /** Flushes what was written and rejected, then records the progress. */

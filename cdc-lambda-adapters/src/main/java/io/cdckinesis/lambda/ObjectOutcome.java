@@ -18,6 +18,11 @@ public record ObjectOutcome(
   public enum Status {
     /** Every row is sent; the checkpoint says complete. */
     COMPLETED,
+    /**
+     * The object cannot be read to its end: the rows before the damage are sent, the damage is in
+     * the rejects store (object, line, reason), and the checkpoint says complete.
+     */
+    DAMAGED,
     /** Time ran low: progress is checkpointed and a continuation was requested. */
     CONTINUED,
     /** A checkpoint says the object was already sent (a duplicate event). */

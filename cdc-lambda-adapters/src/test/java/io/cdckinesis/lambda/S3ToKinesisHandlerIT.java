@@ -354,6 +354,31 @@ class S3ToKinesisHandlerIT {
   @Test
   void duplicateEventsAreSkippedAndALiveLeaseMakesTheOtherInvocationRetryLater() throws Exception {
     String stream = newStream(1);
+    String key = "HR/EMPLOYEES/LOAD00000001.csv";
+    upload(key, Fixtures.dmsReal("oracle-hr/" + key));
+    Map<String, String> vars = env(stream, HEADER);
+    vars.put(FunctionEnvironment.CHECKPOINT_EVERY_ROWS, "5");
+    AtomicLong writes = new AtomicLong();
+    S3ToKinesisHandler crashing =
+        handler(vars, s -> new CrashingSink(s, writes, 12), new ArrayList<>());
+    S3ToKinesisHandler healthy = handler(vars, UnaryOperator.identity(), new ArrayList<>());
+
+    assertThatThrownBy(() -> crashing.handleRequest(event(key), new TestContext("req-A")));
+    // A duplicate event while A's lease on the full-load file is live: B must not run it too.
+    assertThatThrownBy(() -> healthy.handleRequest(event(key), new TestContext("req-B")))
+        .isInstanceOf(ObjectBusyException.class)
+        .satisfies(e -> assertThat(((ObjectBusyException) e).isRetryable()).isTrue());
+    ProducerResult retryA = healthy.handleRequest(event(key), new TestContext("req-A"));
+    ProducerResult laterB = healthy.handleRequest(event(key), new TestContext("req-B"));
+
+    assertThat(retryA.objects().get(0).status()).isEqualTo(ObjectOutcome.Status.COMPLETED);
+    assertThat(laterB.objects().get(0).status()).isEqualTo(ObjectOutcome.Status.ALREADY_DONE);
+    assertThat(new java.util.HashSet<>(decoded(stream))).hasSize(1900);
+  }
+
+  @Test
+  void aChangeFileLeftByACrashedRunIsTakenOverByTheNextHolderOfItsTable() throws Exception {
+    String stream = newStream(1);
     String key = "HR/EMPLOYEES/20190118-184518184.csv";
     upload(key, Fixtures.dmsReal("oracle-hr/" + key));
     Map<String, String> vars = env(stream, HEADER);
@@ -364,15 +389,12 @@ class S3ToKinesisHandlerIT {
     S3ToKinesisHandler healthy = handler(vars, UnaryOperator.identity(), new ArrayList<>());
 
     assertThatThrownBy(() -> crashing.handleRequest(event(key), new TestContext("req-A")));
-    // A duplicate event while A's lease is live: B must not run the object concurrently.
-    assertThatThrownBy(() -> healthy.handleRequest(event(key), new TestContext("req-B")))
-        .isInstanceOf(ObjectBusyException.class)
-        .satisfies(e -> assertThat(((ObjectBusyException) e).isRetryable()).isTrue());
-    ProducerResult retryA = healthy.handleRequest(event(key), new TestContext("req-A"));
-    ProducerResult laterB = healthy.handleRequest(event(key), new TestContext("req-B"));
+    // The table's lease, not the object's, keeps change files one at a time: once A no longer
+    // holds the table, B resumes the file from A's checkpoint at once.
+    ProducerResult b = healthy.handleRequest(event(key), new TestContext("req-B"));
 
-    assertThat(retryA.objects().get(0).status()).isEqualTo(ObjectOutcome.Status.COMPLETED);
-    assertThat(laterB.objects().get(0).status()).isEqualTo(ObjectOutcome.Status.ALREADY_DONE);
+    assertThat(b.objects().get(0).status()).isEqualTo(ObjectOutcome.Status.COMPLETED);
+    assertThat(b.objects().get(0).rows()).isLessThan(17);
     assertThat(new java.util.HashSet<>(decoded(stream))).hasSize(17);
   }
 

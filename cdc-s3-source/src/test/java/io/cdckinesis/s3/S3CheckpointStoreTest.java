@@ -7,6 +7,7 @@ import io.cdckinesis.core.ConfigurationException;
 import io.cdckinesis.core.ReadProgress;
 import io.cdckinesis.core.StoreException;
 import io.cdckinesis.core.spi.Checkpoint;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -14,8 +15,11 @@ import java.util.Deque;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -56,6 +60,14 @@ class S3CheckpointStoreTest {
         throw next;
       }
       return PutObjectResponse.builder().eTag("\"e\"").build();
+    }
+
+    /** What a GetObject of the revision finds: another writer's checkpoint. */
+    @Override
+    public ResponseBytes<GetObjectResponse> getObjectAsBytes(GetObjectRequest request) {
+      return ResponseBytes.fromByteArray(
+          GetObjectResponse.builder().build(),
+          "{\"someone\":\"else\"}".getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
