@@ -23,8 +23,11 @@ import io.cdckinesis.lambda.S3ToKinesisHandler;
 import io.cdckinesis.lambda.TableHandlers;
 import io.cdckinesis.local.LocalKinesis;
 import io.cdckinesis.local.LocalS3;
+import io.cdckinesis.local.faults.FaultCounts;
 import io.cdckinesis.local.faults.FaultInjector;
 import io.cdckinesis.local.faults.FaultPlan;
+import io.cdckinesis.s3.S3CheckpointStore;
+import io.cdckinesis.s3.S3Location;
 import io.cdckinesis.s3.S3ObjectRef;
 import java.io.ByteArrayInputStream;
 import java.time.Duration;
@@ -282,9 +285,6 @@ public final class DemoPipeline {
         progress.phase("redriving events from the on-failure destination until every file is sent");
         announced = true;
       }
-      if (System.getenv("CDC_DEMO_DEBUG") != null) {
-        failed.forEach(f -> progress.phase("failed: " + f.error()));
-      }
       // A crashed run's object lease must expire before another run may take the object over.
       Thread.sleep(LEASE.toMillis() / 4);
       for (LocalAsyncFunction.Failure<S3Event> f : failed) {
@@ -293,28 +293,19 @@ public final class DemoPipeline {
       }
     }
     producersDone.set(true);
-    if (System.getenv("CDC_DEMO_DEBUG") != null) {
-      endpoints.forEach(
-          e -> e.producer.retryReasons().forEach(r -> progress.phase("retried: " + r)));
-      var store =
-          io.cdckinesis.s3.S3CheckpointStore.builder()
-              .client(s3.client())
-              .location(io.cdckinesis.s3.S3Location.of(STATE_BUCKET, "_cdc/checkpoints/"))
-              .build();
-      for (var o : s3.client().listObjectsV2Paginator(b -> b.bucket(DMS_BUCKET)).contents()) {
-        String uri = "s3://" + DMS_BUCKET + "/" + o.key();
-        var cp = store.load(uri);
-        if (cp.isEmpty() || !cp.get().checkpoint().complete()) {
-          progress.phase(
-              "INCOMPLETE " + uri + " " + cp.map(c -> c.checkpoint().toString()).orElse("none"));
-        }
-      }
-    }
     progress.phase("waiting for the consumer function to catch up with the stream");
     consuming.join();
 
     progress.phase("comparing the consumer's replica with the source");
-    List<String> differences = compare(db, replica);
+    List<String> differences = new ArrayList<>(compare(db, replica));
+    if (!differences.isEmpty()) {
+      differences.addAll(unfinished(s3));
+      endpoints.forEach(
+          e ->
+              e.producer
+                  .drainFailures()
+                  .forEach(f -> differences.add("failed event: " + f.error())));
+    }
     SinkMetrics sent = sum(sinks);
     long invocations = 0;
     long retries = 0;
@@ -330,8 +321,7 @@ public final class DemoPipeline {
         rejected += r.rejected();
       }
     }
-    List<String> injected =
-        faults.plan().isNone() ? List.of() : List.of(faults.counts().describe());
+    FaultCounts injected = faults.plan().isNone() ? null : faults.counts();
     return new DemoReport(
         options.tables(),
         (long) options.rows() * options.tables(),
@@ -524,6 +514,29 @@ public final class DemoPipeline {
       }
     }
     return differences;
+  }
+
+  /** The DMS files whose checkpoint is not complete, to explain a replica that differs. */
+  private static List<String> unfinished(LocalS3 s3) {
+    S3CheckpointStore checkpoints =
+        S3CheckpointStore.builder()
+            .client(s3.client())
+            .location(S3Location.of(STATE_BUCKET, "_cdc/checkpoints/"))
+            .build();
+    List<String> out = new ArrayList<>();
+    for (var o : s3.client().listObjectsV2Paginator(b -> b.bucket(DMS_BUCKET)).contents()) {
+      String uri = "s3://" + DMS_BUCKET + "/" + o.key();
+      var stored = checkpoints.load(uri);
+      if (stored.isEmpty() || !stored.get().checkpoint().complete()) {
+        out.add(
+            "not sent completely: "
+                + uri
+                + stored
+                    .map(c -> " (" + c.checkpoint().progress().rowsDone() + " rows done)")
+                    .orElse(""));
+      }
+    }
+    return out;
   }
 
   private static SinkMetrics sum(List<KinesisChangeSink> sinks) {

@@ -1,5 +1,6 @@
 package io.cdckinesis.examples.demo;
 
+import io.cdckinesis.local.faults.FaultCounts;
 import java.time.Duration;
 import java.util.List;
 
@@ -7,7 +8,7 @@ import java.util.List;
  * What a demo run did and whether the consumer's replica equals the source.
  *
  * @param differences one line per table that differs (empty when the replica matches)
- * @param injected what the fault plan injected, one line per kind (empty without faults)
+ * @param injected what the fault plan injected, or null without faults
  */
 public record DemoReport(
     int tables,
@@ -32,12 +33,11 @@ public record DemoReport(
     long applied,
     long duplicatesSkipped,
     long deadLettered,
-    List<String> injected,
+    FaultCounts injected,
     List<String> differences,
     Duration elapsed) {
 
   public DemoReport {
-    injected = List.copyOf(injected);
     differences = List.copyOf(differences);
   }
 

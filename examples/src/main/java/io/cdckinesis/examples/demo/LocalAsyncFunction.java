@@ -33,7 +33,6 @@ final class LocalAsyncFunction<E> implements AutoCloseable {
   private final AtomicLong invocations = new AtomicLong();
   private final AtomicLong retries = new AtomicLong();
   private final List<Failure<E>> failures = Collections.synchronizedList(new ArrayList<>());
-  private final List<String> retryReasons = Collections.synchronizedList(new ArrayList<>());
 
   LocalAsyncFunction(
       String name,
@@ -68,7 +67,6 @@ final class LocalAsyncFunction<E> implements AutoCloseable {
     } catch (Throwable e) {
       if (attempt < maxRetries) {
         retries.incrementAndGet();
-        retryReasons.add(e.getClass().getSimpleName() + ": " + e.getMessage());
         submit(event, requestId, attempt + 1, retryDelayMillis << attempt);
       } else {
         failures.add(new Failure<>(this, event, requestId, e));
@@ -91,11 +89,6 @@ final class LocalAsyncFunction<E> implements AutoCloseable {
 
   long retries() {
     return retries.get();
-  }
-
-  /** Why invocations failed and were retried (exception type and message). */
-  List<String> retryReasons() {
-    return List.copyOf(retryReasons);
   }
 
   /** Takes the events given up so far (as reading the on-failure destination does). */
