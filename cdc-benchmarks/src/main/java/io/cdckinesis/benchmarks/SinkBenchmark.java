@@ -18,10 +18,7 @@ import java.util.Locale;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.Record;
-import software.amazon.awssdk.services.kinesis.model.Shard;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 /**
  * The Kinesis sink against the strategy of the original AWS sample (one PutRecord call per row), in
@@ -169,26 +166,9 @@ public final class SinkBenchmark {
   /** Change records in a stream, aggregates unpacked. */
   static long countRows(KinesisClient client, String stream) {
     long count = 0;
-    for (Shard shard : client.listShards(b -> b.streamName(stream)).shards()) {
-      String it =
-          client
-              .getShardIterator(
-                  b ->
-                      b.streamName(stream)
-                          .shardId(shard.shardId())
-                          .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
-              .shardIterator();
-      while (it != null) {
-        String iterator = it;
-        GetRecordsResponse page = client.getRecords(b -> b.shardIterator(iterator).limit(10_000));
-        if (page.records().isEmpty()) {
-          break;
-        }
-        for (Record r : page.records()) {
-          count +=
-              KplDeaggregator.deaggregate(r.data().asByteArray(), r.partitionKey(), null).size();
-        }
-        it = page.nextShardIterator();
+    for (List<Record> shard : LocalKinesis.readAll(client, stream).values()) {
+      for (Record r : shard) {
+        count += KplDeaggregator.deaggregate(r.data().asByteArray(), r.partitionKey(), null).size();
       }
     }
     return count;

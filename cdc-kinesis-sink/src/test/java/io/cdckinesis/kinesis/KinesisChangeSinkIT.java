@@ -20,10 +20,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.Shard;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.kinesis.retrieval.AggregatorUtil;
 import software.amazon.kinesis.retrieval.KinesisClientRecord;
 
@@ -80,31 +78,8 @@ class KinesisChangeSinkIT {
     return out;
   }
 
-  /** Every record of every shard, oldest first per shard. */
   private static Map<Shard, List<Record>> readAll(String stream) {
-    Map<Shard, List<Record>> out = new LinkedHashMap<>();
-    for (Shard shard : client.listShards(b -> b.streamName(stream)).shards()) {
-      List<Record> records = new ArrayList<>();
-      String it =
-          client
-              .getShardIterator(
-                  b ->
-                      b.streamName(stream)
-                          .shardId(shard.shardId())
-                          .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
-              .shardIterator();
-      while (it != null) {
-        final String iterator = it;
-        GetRecordsResponse page = client.getRecords(b -> b.shardIterator(iterator).limit(10_000));
-        records.addAll(page.records());
-        if (page.records().isEmpty()) {
-          break;
-        }
-        it = page.nextShardIterator();
-      }
-      out.put(shard, records);
-    }
-    return out;
+    return LocalKinesis.readAll(client, stream);
   }
 
   private static String keyOf(ChangeRecord r) {

@@ -1,6 +1,9 @@
 package io.cdckinesis.lambda;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import software.amazon.cloudwatchlogs.emf.environment.Environment;
 import software.amazon.cloudwatchlogs.emf.environment.LambdaEnvironment;
 import software.amazon.cloudwatchlogs.emf.exception.DimensionSetExceededException;
@@ -9,7 +12,9 @@ import software.amazon.cloudwatchlogs.emf.exception.InvalidMetricException;
 import software.amazon.cloudwatchlogs.emf.exception.InvalidNamespaceException;
 import software.amazon.cloudwatchlogs.emf.logger.MetricsLogger;
 import software.amazon.cloudwatchlogs.emf.model.DimensionSet;
+import software.amazon.cloudwatchlogs.emf.model.MetricsContext;
 import software.amazon.cloudwatchlogs.emf.model.Unit;
+import software.amazon.cloudwatchlogs.emf.sinks.ISink;
 
 /**
  * Writes one CloudWatch Embedded Metric Format line per invocation (CloudWatch turns it into
@@ -27,9 +32,17 @@ public final class EmfMetrics {
     this(new LambdaEnvironment());
   }
 
-  /** Metrics to the given EMF environment (tests capture them there). */
+  /** Metrics to the given EMF environment. */
   public EmfMetrics(Environment environment) {
     this.environment = environment;
+  }
+
+  /**
+   * Metrics handed as EMF JSON documents to {@code documents} instead of printed (tests and the
+   * demo read them).
+   */
+  public static EmfMetrics to(Consumer<String> documents) {
+    return new EmfMetrics(new DocumentEnvironment(documents));
   }
 
   /**
@@ -51,5 +64,50 @@ public final class EmfMetrics {
       throw new IllegalArgumentException("invalid metric: " + e.getMessage(), e);
     }
     logger.flush();
+  }
+
+  /** An EMF environment whose sink hands each serialized document to a consumer. */
+  private record DocumentEnvironment(Consumer<String> documents) implements Environment {
+    @Override
+    public boolean probe() {
+      return true;
+    }
+
+    @Override
+    public String getName() {
+      return "documents";
+    }
+
+    @Override
+    public String getType() {
+      return "documents";
+    }
+
+    @Override
+    public String getLogGroupName() {
+      return "documents";
+    }
+
+    @Override
+    public void configureContext(MetricsContext context) {}
+
+    @Override
+    public ISink getSink() {
+      return new ISink() {
+        @Override
+        public void accept(MetricsContext context) {
+          try {
+            context.serialize().forEach(documents);
+          } catch (JsonProcessingException e) {
+            throw new IllegalStateException("EMF serialization failed", e);
+          }
+        }
+
+        @Override
+        public CompletableFuture<Void> shutdown() {
+          return CompletableFuture.completedFuture(null);
+        }
+      };
+    }
   }
 }

@@ -8,6 +8,10 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +20,10 @@ import software.amazon.awssdk.core.retry.backoff.FixedDelayBackoffStrategy;
 import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.KinesisClientBuilder;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 import software.amazon.awssdk.services.kinesis.waiters.KinesisWaiter;
 
@@ -151,6 +159,38 @@ public final class LocalKinesis implements AutoCloseable {
     if (status != StreamStatus.ACTIVE) {
       throw new IllegalStateException("stream " + name + " is " + status);
     }
+  }
+
+  /** Every record of a stream; see {@link #readAll(KinesisClient, String)}. */
+  public Map<Shard, List<Record>> readAll(String stream) {
+    return readAll(client, stream);
+  }
+
+  /**
+   * Every record of a stream as it is now: per shard (in ListShards order), oldest first, read
+   * until a page comes back empty. For tests and benchmarks that check what reached a stream.
+   */
+  public static Map<Shard, List<Record>> readAll(KinesisClient client, String stream) {
+    Map<Shard, List<Record>> out = new LinkedHashMap<>();
+    for (Shard shard : client.listShards(b -> b.streamName(stream)).shards()) {
+      List<Record> records = new ArrayList<>();
+      String iterator =
+          client
+              .getShardIterator(
+                  b ->
+                      b.streamName(stream)
+                          .shardId(shard.shardId())
+                          .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+              .shardIterator();
+      while (iterator != null) {
+        String current = iterator;
+        GetRecordsResponse page = client.getRecords(b -> b.shardIterator(current).limit(10_000));
+        records.addAll(page.records());
+        iterator = page.records().isEmpty() ? null : page.nextShardIterator();
+      }
+      out.put(shard, records);
+    }
+    return out;
   }
 
   @Override

@@ -7,14 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cdckinesis.core.ChangeRecord;
 import io.cdckinesis.core.Operation;
 import io.cdckinesis.core.testing.Fixtures;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code cdc convert} and {@code cdc demo} run in-process, with captured output. */
+/** {@code cdc convert} run in-process, with captured output. */
 class ConvertCommandTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -204,30 +203,5 @@ class ConvertCommandTest {
     assertThat(CliRun.cdc("convert", "--on-error", "maybe", dir.toString()).exit()).isEqualTo(2);
     assertThat(CliRun.cdc("convert", "--schema", "a", dir.toString()).exit()).isEqualTo(2);
     assertThat(CliRun.cdc("convert").exit()).isEqualTo(2);
-  }
-
-  @Test
-  void demoSaysWhenItCannotFindTheFixtures(@TempDir Path dir) throws Exception {
-    CliRun missing = CliRun.cdc("demo", "--fixtures", dir.resolve("none").toString());
-    assertThat(missing.exit()).isEqualTo(1);
-    assertThat(missing.err()).contains("fixtures/dms-real not found");
-    Files.writeString(dir.resolve("tables.json"), "[]");
-    CliRun broken = CliRun.cdc("demo", "--fixtures", dir.toString());
-    assertThat(broken.exit()).isEqualTo(1);
-    assertThat(broken.err()).startsWith("cdc demo: table definitions");
-  }
-
-  @Test
-  void demoConvertsTheBundledFixtures() {
-    CliRun run = CliRun.cdc("demo", "--fixtures", DMS.toString());
-    String out = new String(run.out(), StandardCharsets.UTF_8);
-    assertThat(run.exit()).isZero();
-    assertThat(out)
-        .contains("mysql-classicmodels  2 files, 126 records")
-        .contains("classicmodels.customers  load 122, insert 2, update 1, delete 1")
-        .contains("HR.EMPLOYEES             load 1900, update 17")
-        .contains("ERP.BOM_HD               insert 1, update 20")
-        .contains("ERP.SC_HD                insert 1, update 104")
-        .contains("first envelope: {\"data\":{\"customerNumber\":\"103\"");
   }
 }

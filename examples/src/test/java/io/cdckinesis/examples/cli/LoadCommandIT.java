@@ -34,11 +34,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.Record;
-import software.amazon.awssdk.services.kinesis.model.Shard;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 /**
  * {@code cdc load} run in-process against s3proxy and kinesalite, with the real DMS fixtures: what
@@ -157,27 +153,13 @@ class LoadCommandIT {
 
   /** Every record of every shard, in shard order, deaggregated. */
   private static List<Entry> readStream(String stream) {
-    KinesisClient client = kinesis.client();
     List<Entry> entries = new ArrayList<>();
-    for (Shard shard : client.listShards(b -> b.streamName(stream)).shards()) {
-      String iterator =
-          client
-              .getShardIterator(
-                  b ->
-                      b.streamName(stream)
-                          .shardId(shard.shardId())
-                          .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
-              .shardIterator();
-      while (iterator != null) {
-        String it = iterator;
-        GetRecordsResponse response = client.getRecords(b -> b.shardIterator(it).limit(10_000));
-        for (Record r : response.records()) {
-          for (DeaggregatedRecord d :
-              KplDeaggregator.deaggregate(r.data().asByteArray(), r.partitionKey(), null)) {
-            entries.add(new Entry(d.partitionKey(), d.data(), d.aggregated()));
-          }
+    for (List<Record> shard : kinesis.readAll(stream).values()) {
+      for (Record r : shard) {
+        for (DeaggregatedRecord d :
+            KplDeaggregator.deaggregate(r.data().asByteArray(), r.partitionKey(), null)) {
+          entries.add(new Entry(d.partitionKey(), d.data(), d.aggregated()));
         }
-        iterator = response.records().isEmpty() ? null : response.nextShardIterator();
       }
     }
     return entries;
