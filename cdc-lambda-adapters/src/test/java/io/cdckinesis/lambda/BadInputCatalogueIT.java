@@ -318,6 +318,24 @@ class BadInputCatalogueIT {
   }
 
   @Test
+  void aStrayQuoteInAQuotedFieldEndsTheObjectAfterItsGoodRows() throws Exception {
+    put(
+        CDC_1,
+        row("I", 1, "Ann")
+            + "I,2,\"Bo \"the\" Builder\",plain note,2.50,2024-08-10\n"
+            + row("I", 3, "Cy"));
+
+    ProducerResult r = produce(NO_HEADER, CDC_1);
+
+    assertThat(outcome(r, uri(CDC_1)).status()).isEqualTo(ObjectOutcome.Status.DAMAGED);
+    assertThat(ids(sent())).containsExactly("1");
+    List<JsonNode> rejects = rejects();
+    assertThat(rejects).hasSize(1);
+    assertReject(rejects.get(0), uri(CDC_1), 2, 2, BadInputReason.MALFORMED_CSV);
+    assertThat(rejects.get(0).get("message").asText()).doesNotContain("Builder");
+  }
+
+  @Test
   void aTruncatedGzipObjectSendsTheRowsBeforeTheCut() throws Exception {
     String key = "shop/orders/20240810-000000001.csv.gz";
     StringBuilder csv = new StringBuilder();
