@@ -164,6 +164,7 @@ class BadInputCatalogueIT {
   private static Path temp(byte[] json) {
     try {
       Path f = Files.createTempFile("event", ".json");
+      f.toFile().deleteOnExit();
       Files.write(f, json);
       return f;
     } catch (IOException e) {

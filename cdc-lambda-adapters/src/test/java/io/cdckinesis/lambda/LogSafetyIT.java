@@ -407,6 +407,7 @@ class LogSafetyIT {
   private static Path temp(byte[] json) {
     try {
       Path f = Files.createTempFile("event", ".json");
+      f.toFile().deleteOnExit();
       Files.write(f, json);
       return f;
     } catch (IOException e) {
