@@ -2,10 +2,14 @@ package io.cdckinesis.core;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.cdckinesis.core.internal.ValueParsers;
@@ -52,7 +56,7 @@ public final class EnvelopeCodec {
   private static final JsonFactory JSON =
       JsonFactory.builder()
           .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
-          .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+          .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
           .build();
   private static final DateTimeFormatter MICROS =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
@@ -110,9 +114,23 @@ public final class EnvelopeCodec {
   public Envelope decode(byte[] bytes) {
     try (JsonParser p = JSON.createParser(bytes)) {
       return read(p);
+    } catch (JsonProcessingException e) {
+      // Jackson's messages quote the input (a token, a number, the text around it), which may be
+      // row values: say where and what kind, and keep Jackson's exception out of the chain.
+      throw new EnvelopeException("not a JSON envelope: " + describe(e));
     } catch (IOException e) {
-      throw new EnvelopeException("not a JSON envelope: " + e.getMessage(), e);
+      throw new EnvelopeException(
+          "not a JSON envelope: cannot read it (" + e.getClass().getSimpleName() + ")");
     }
+  }
+
+  private static String describe(JsonProcessingException e) {
+    JsonLocation at = e.getLocation();
+    String what =
+        e instanceof JsonEOFException
+            ? "the JSON ends early"
+            : e instanceof InputCoercionException ? "a number is out of range" : "invalid JSON";
+    return at == null ? what : what + " at line " + at.getLineNr() + ", column " + at.getColumnNr();
   }
 
   /**
@@ -526,8 +544,9 @@ public final class EnvelopeCodec {
       try {
         values.set(i, retype(type, v));
       } catch (IllegalArgumentException | DateTimeParseException | ArithmeticException e) {
+        // Without the cause: its message quotes the value.
         throw new EnvelopeException(
-            "column " + columns.get(i) + " at " + position + " is not a valid " + type, e);
+            "column " + columns.get(i) + " at " + position + " is not a valid " + type);
       }
     }
   }
@@ -582,7 +601,7 @@ public final class EnvelopeCodec {
     try {
       return Instant.parse(text);
     } catch (DateTimeParseException e) {
-      throw new EnvelopeException("metadata.timestamp is not an ISO-8601 instant", e);
+      throw new EnvelopeException("metadata.timestamp is not an ISO-8601 instant");
     }
   }
 

@@ -11,7 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class EnvelopeCodecTest {
 
@@ -153,5 +156,50 @@ class EnvelopeCodecTest {
             + "\"source-row\":1,\"source-line\":1}}";
     assertThatThrownBy(() -> codec.decode(control.getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(EnvelopeException.class);
+  }
+
+  /** Whatever the stream holds ends up in logs and dead letters as the reason it was refused. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Seeded-Quokka-7Qx is not JSON",
+        "{\"data\":{\"name\":Seeded-Quokka-7Qx}}",
+        "{\"data\":{\"name\":\"Seeded-Quokka-7Qx",
+        "{\"data\":{\"n\":123456789012345678901234567890},\"Seeded-Quokka-7Qx\":[",
+        "{\"data\":{\"n\":1}} Seeded-Quokka-7Qx",
+        "{\"data\":{\"name\":\"Seeded-Quokka-7Qx\"},\"metadata\":{\"record-type\":\"data\","
+            + "\"operation\":\"insert\",\"schema-name\":\"dbo\",\"table-name\":\"Typed\","
+            + "\"source-uri\":\"s3://b/k\",\"source-row\":1,\"source-line\":1}}"
+      })
+  void refusalsNeverQuoteTheBytesTheyRefuse(String text) {
+    EnvelopeCodec codec =
+        EnvelopeCodec.withTables(
+            TableDefinitions.of(
+                new TableDefinition(
+                    TableId.of("dbo", "Typed"),
+                    List.of("name"),
+                    java.util.Map.of("name", ColumnType.DATE),
+                    List.of())));
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+
+    assertThatThrownBy(() -> codec.decode(bytes))
+        .isInstanceOf(EnvelopeException.class)
+        .satisfies(
+            e -> {
+              for (Throwable t = e; t != null; t = t.getCause()) {
+                assertThat(t.toString()).doesNotContain("Quokka");
+              }
+            });
+  }
+
+  @Test
+  void aJsonSyntaxErrorIsDescribedByItsPlace() {
+    assertThatThrownBy(
+            () ->
+                EnvelopeCodec.create()
+                    .decode("{\"data\":\n  {\"a\": nope}}".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(EnvelopeException.class)
+        .hasMessageStartingWith("not a JSON envelope: ")
+        .hasMessageContaining("line 2, column");
   }
 }

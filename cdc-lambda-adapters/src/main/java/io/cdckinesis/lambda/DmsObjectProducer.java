@@ -229,8 +229,9 @@ public final class DmsObjectProducer {
     try {
       opened = reader.resume(uri, key, in, from, in.positioned());
     } catch (BadInputException e) {
+      // Found on opening (the header, an empty object, unknown columns): no row is to blame.
       closeQuietly(in);
-      return damaged(uri, e, from, from, 0, 0, sink, rejects, held);
+      return damaged(uri, e, 0, from, from, 0, 0, sink, rejects, held);
     }
     long records = 0;
     try (S3ObjectStream object = in;
@@ -264,8 +265,9 @@ public final class DmsObjectProducer {
           }
         }
       } catch (BadInputException e) {
+        long row = e.line() == 0 ? 0 : file.progress().rowsDone() + 1;
         return damaged(
-            uri, e, from, file.progress(), records, file.rejectedRows(), sink, rejects, held);
+            uri, e, row, from, file.progress(), records, file.rejectedRows(), sink, rejects, held);
       }
       if (!checkpoint(sink, rejects, held, file.progress(), true, false)) {
         return outcome(uri, ObjectOutcome.Status.LEASE_LOST, from, file, records);
@@ -300,10 +302,13 @@ public final class DmsObjectProducer {
    * quote never closed): the good rows before the damage are sent, the damage goes to the rejects
    * with the object, line and reason, and the object counts as done, since reading it again would
    * fail the same way (a new version of it is read afresh).
+   *
+   * @param row the row the damage starts in, or 0 when it concerns the object as a whole
    */
   private ObjectOutcome damaged(
       String uri,
       BadInputException e,
+      long row,
       ReadProgress from,
       ReadProgress reached,
       long records,
@@ -311,7 +316,6 @@ public final class DmsObjectProducer {
       ChangeSink sink,
       RejectSink rejects,
       Lease held) {
-    long row = e.line() == 0 ? 0 : reached.rowsDone() + 1;
     String reason = e.detail() == null ? e.reason().toString() : e.detail();
     rejects.reject(new RejectedRow(uri, row, e.line(), e.reason(), reason, ""));
     LOG.atError()

@@ -79,8 +79,9 @@ public class S3ToKinesisHandler implements RequestHandler<S3Event, ProducerResul
       LOG.warn("S3 event without records: nothing to do");
     }
     List<S3ObjectRef> objects = new ArrayList<>();
-    for (S3EventNotification.S3EventNotificationRecord record : records) {
-      S3ObjectRef ref = objectOf(record);
+    for (int r = 0; r < records.size(); r++) {
+      S3EventNotification.S3EventNotificationRecord record = records.get(r);
+      S3ObjectRef ref = objectOf(record, r + 1);
       if (ref == null) {
         malformed++;
       } else if (record.getEventName() != null
@@ -169,8 +170,11 @@ public class S3ToKinesisHandler implements RequestHandler<S3Event, ProducerResul
               Comparator.nullsLast(Comparator.naturalOrder()))
           .thenComparing(S3ObjectRef::uri);
 
-  /** The object of an event record, URL-decoded; null (and a log line) when malformed. */
-  static S3ObjectRef objectOf(S3EventNotification.S3EventNotificationRecord record) {
+  /**
+   * The object of an event record, URL-decoded; null (and a log line naming the record by its
+   * 1-based place in the event) when malformed.
+   */
+  static S3ObjectRef objectOf(S3EventNotification.S3EventNotificationRecord record, int place) {
     try {
       String bucket = record.getS3().getBucket().getName();
       String rawKey = record.getS3().getObject().getKey();
@@ -182,6 +186,7 @@ public class S3ToKinesisHandler implements RequestHandler<S3Event, ProducerResul
     } catch (RuntimeException e) {
       LOG.atError()
           .setMessage("malformed S3 event record ignored")
+          .addKeyValue("record", place)
           .addKeyValue("reason", e.getClass().getSimpleName() + ": " + e.getMessage())
           .log();
       return null;
