@@ -276,8 +276,19 @@ class DmsCsvReaderBadInputTest {
     assertThat(e.getMessage())
         .isEqualTo(
             URI
-                + ":1: INVALID_HEADER: the header's columns [id, name, email] differ from the"
-                + " table definition's [id, name, note]");
+                + ":1: INVALID_HEADER: the header's 3 data columns differ from the table"
+                + " definition's 3 (data column 3 should be note)");
+  }
+
+  @Test
+  void aDataRowReadAsAHeaderIsNeverEchoed() {
+    // AddColumnName is set but this file has no header: its first row is taken for one.
+    BadInputException e =
+        catchThrowableOfType(
+            () -> skipping(HEADER).read(KEY, "7,Zoë Secret,secret-note\n8,Bo,x\n"),
+            BadInputException.class);
+    assertThat(e.reason()).isEqualTo(BadInputReason.INVALID_HEADER);
+    assertThat(e.getMessage()).doesNotContain("Zoë", "Secret", "secret-note", "7");
   }
 
   @Test
@@ -294,7 +305,7 @@ class DmsCsvReaderBadInputTest {
         catchThrowableOfType(
             () -> skipping(HEADER).read(KEY, "id,name,name\n1,Ann,Bo\n"), BadInputException.class);
     assertThat(e.getMessage())
-        .isEqualTo(URI + ":1: INVALID_HEADER: header names column name twice");
+        .isEqualTo(URI + ":1: INVALID_HEADER: header field 3 repeats field 2");
   }
 
   @Test

@@ -411,7 +411,7 @@ class BadInputCatalogueIT {
     // The header is line 1 and concerns the whole object: no data row is named.
     assertReject(rejects.get(0), uri(CDC_1), 0, 1, BadInputReason.INVALID_HEADER);
     assertThat(rejects.get(0).get("message").asText())
-        .contains("differ from the table definition's [id, customer, note, amount, placed]");
+        .contains("differ from the table definition's 5 (data column 2 should be customer)");
   }
 
   @Test

@@ -95,7 +95,12 @@ final class TableLayout {
         continue;
       }
       if (columns.contains(name)) {
-        throw new IllegalArgumentException("header names column " + name + " twice");
+        // Positions, not names: a "header" that is really a data row must not be echoed.
+        throw new IllegalArgumentException(
+            "header field "
+                + (i + 1)
+                + " repeats field "
+                + (indexes.get(columns.indexOf(name)) + 1));
       }
       columns.add(name);
       indexes.add(i);
@@ -109,8 +114,7 @@ final class TableLayout {
       List<String> defined = new ArrayList<>(definition.columns());
       defined.remove(timestampName); // a definition may list the timestamp column; never data
       if (definition.hasColumns() && !defined.equals(columns)) {
-        throw new IllegalArgumentException(
-            "the header's columns " + columns + " differ from the table definition's " + defined);
+        throw new IllegalArgumentException(differenceFromDefinition(columns, defined));
       }
       for (String k : definition.primaryKey()) {
         if (!columns.contains(k)) {
@@ -130,6 +134,28 @@ final class TableLayout {
         timestampField,
         timestampField < 0 ? null : timestampName,
         header.size());
+  }
+
+  /**
+   * How a header differs from the table definition, naming only the definition's columns (the
+   * header may really be a data row whose values must not appear in messages).
+   */
+  private static String differenceFromDefinition(List<String> header, List<String> defined) {
+    int i = 0;
+    while (i < header.size() && i < defined.size() && header.get(i).equals(defined.get(i))) {
+      i++;
+    }
+    String where =
+        i < defined.size()
+            ? "data column " + (i + 1) + " should be " + defined.get(i)
+            : "data column " + (i + 1) + " is not in the definition";
+    return "the header's "
+        + header.size()
+        + " data columns differ from the table definition's "
+        + defined.size()
+        + " ("
+        + where
+        + ")";
   }
 
   /**
