@@ -44,7 +44,11 @@ final class Progress implements AutoCloseable {
   }
 
   private synchronized void tick() {
-    String line = String.format("[%5.1fs] %s", seconds(), status.get());
+    String now = status.get();
+    if (now.isEmpty()) {
+      return;
+    }
+    String line = String.format("[%5.1fs] %s", seconds(), now);
     if (terminal) {
       clear();
       out.print(line);
