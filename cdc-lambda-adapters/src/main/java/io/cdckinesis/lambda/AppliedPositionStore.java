@@ -19,7 +19,8 @@ public interface AppliedPositionStore {
   /**
    * The position of the last change applied for a key.
    *
-   * @param key the row key: table and primary-key values (see {@link RowKey})
+   * @param key the row key: table and primary-key values (see {@link
+   *     io.cdckinesis.kinesis.PartitionKeys})
    */
   Optional<SourcePosition> lastApplied(String key);
 

@@ -13,6 +13,7 @@ import io.cdckinesis.core.spi.PayloadStore;
 import io.cdckinesis.kinesis.DeaggregatedRecord;
 import io.cdckinesis.kinesis.KplDeaggregator;
 import io.cdckinesis.kinesis.KplFormatException;
+import io.cdckinesis.kinesis.PartitionKeys;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -160,7 +161,7 @@ public final class ChangeConsumer {
           && (tally.newest == null || change.commitTimestamp().isAfter(tally.newest))) {
         tally.newest = change.commitTimestamp();
       }
-      String key = RowKey.of(change);
+      String key = PartitionKeys.of(change);
       if (applied.isApplied(key, change.position())) {
         tally.duplicates++;
         continue;

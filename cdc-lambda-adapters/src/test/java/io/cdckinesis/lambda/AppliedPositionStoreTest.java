@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cdckinesis.core.ChangeRecord;
 import io.cdckinesis.core.Operation;
 import io.cdckinesis.core.SourcePosition;
+import io.cdckinesis.kinesis.PartitionKeys;
 import org.junit.jupiter.api.Test;
 
 class AppliedPositionStoreTest {
@@ -55,9 +56,9 @@ class AppliedPositionStoreTest {
             .operation(Operation.UPDATE)
             .position(CDC1, 1, 1)
             .primaryKey("a", "b");
-    String k1 = RowKey.of(base.table("dbo", "T").value("a", "x|y").value("b", "z").build());
+    String k1 = PartitionKeys.of(base.table("dbo", "T").value("a", "x|y").value("b", "z").build());
     String k2 =
-        RowKey.of(
+        PartitionKeys.of(
             ChangeRecord.builder()
                 .operation(Operation.UPDATE)
                 .position(CDC1, 1, 1)
@@ -67,7 +68,7 @@ class AppliedPositionStoreTest {
                 .value("b", "y|z")
                 .build());
     String k3 =
-        RowKey.of(
+        PartitionKeys.of(
             ChangeRecord.builder()
                 .operation(Operation.UPDATE)
                 .position(CDC1, 1, 1)

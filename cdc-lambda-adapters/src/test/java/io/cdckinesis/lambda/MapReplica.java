@@ -1,6 +1,7 @@
 package io.cdckinesis.lambda;
 
 import io.cdckinesis.core.ChangeRecord;
+import io.cdckinesis.kinesis.PartitionKeys;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +16,7 @@ final class MapReplica extends TableHandler {
   @Override
   public synchronized void handle(ChangeRecord r) {
     applied.add(r);
-    String key = RowKey.of(r);
+    String key = PartitionKeys.of(r);
     switch (r.operation()) {
       case DELETE -> rows.remove(key);
       default -> rows.put(key, r.values());

@@ -15,6 +15,7 @@ import io.cdckinesis.core.EnvelopeCodec;
 import io.cdckinesis.core.SourcePosition;
 import io.cdckinesis.core.TableDefinitions;
 import io.cdckinesis.core.testing.Fixtures;
+import io.cdckinesis.kinesis.PartitionKeys;
 import io.cdckinesis.local.LocalKinesis;
 import io.cdckinesis.local.LocalS3;
 import io.cdckinesis.s3.S3ObjectRef;
@@ -169,10 +170,10 @@ class S3ToKinesisHandlerIT {
   private static void assertOrderPerKey(List<ChangeRecord> records) {
     Map<String, SourcePosition> last = new HashMap<>();
     for (ChangeRecord r : records) {
-      SourcePosition before = last.put(RowKey.of(r), r.position());
+      SourcePosition before = last.put(PartitionKeys.of(r), r.position());
       if (before != null) {
         assertThat(r.position().compareTo(before))
-            .as("order of %s", RowKey.of(r))
+            .as("order of %s", PartitionKeys.of(r))
             .isGreaterThanOrEqualTo(0);
       }
     }
@@ -480,7 +481,7 @@ class S3ToKinesisHandlerIT {
     Map<String, List<Object>> limitsPerKey = new LinkedHashMap<>();
     for (ChangeRecord r : sent) {
       limitsPerKey
-          .computeIfAbsent(RowKey.of(r), k -> new ArrayList<>())
+          .computeIfAbsent(PartitionKeys.of(r), k -> new ArrayList<>())
           .add(r.value("creditLimit"));
     }
     assertThat(limitsPerKey.values())
