@@ -7,7 +7,6 @@ import io.cdckinesis.core.DmsFileName;
 import io.cdckinesis.core.DmsObjectKey;
 import io.cdckinesis.core.NotDmsObjectException;
 import io.cdckinesis.core.ReadProgress;
-import io.cdckinesis.core.spi.Checkpoint;
 import io.cdckinesis.core.spi.CheckpointStore;
 import io.cdckinesis.s3.S3Listing;
 import io.cdckinesis.s3.S3ObjectRef;
@@ -92,7 +91,7 @@ final class ChangeFileSequencer {
         continue;
       }
       try {
-        if (held.cursor == null && !fullLoadComplete(ref.bucket(), key)) {
+        if (held.cursor() == null && !fullLoadComplete(ref.bucket(), key)) {
           LOG.atInfo()
               .setMessage("change file waits for its table's full load")
               .addKeyValue("object", ref.uri())
@@ -148,7 +147,7 @@ final class ChangeFileSequencer {
       ObjectSender sender) {
     List<ObjectOutcome> out = new ArrayList<>();
     while (true) {
-      List<Pending> pending = pending(bucket, key, held.cursor);
+      List<Pending> pending = pending(bucket, key, held.cursor());
       if (pending.isEmpty()) {
         return out;
       }
@@ -282,22 +281,13 @@ final class ChangeFileSequencer {
     return "s3://" + bucket + "/" + changeFolder(key);
   }
 
-  /** The table's cursor and lease, held by one invocation. */
+  /** The table's cursor (the last change file sent) and lease, held by one invocation. */
   private static final class TableLease {
-    private final ChangeFileSequencer owner;
-    private final String uri;
-    private final String holder;
-    private String revision;
-    private String cursor;
+    private final CheckpointLease lease;
     private boolean held = true;
 
-    private TableLease(
-        ChangeFileSequencer owner, String uri, String holder, String revision, String cursor) {
-      this.owner = owner;
-      this.uri = uri;
-      this.holder = holder;
-      this.revision = revision;
-      this.cursor = cursor;
+    private TableLease(CheckpointLease lease) {
+      this.lease = lease;
     }
 
     /** The lease, or null when another invocation holds it. */
@@ -307,11 +297,21 @@ final class ChangeFileSequencer {
           && stored.get().checkpoint().leasedByOtherThan(holder, s.clock.instant())) {
         return null;
       }
-      String cursor = stored.map(st -> st.checkpoint().objectVersion()).orElse(null);
       TableLease l =
           new TableLease(
-              s, uri, holder, stored.map(CheckpointStore.Stored::revision).orElse(null), cursor);
-      return l.save(cursor, true) ? l : null;
+              new CheckpointLease(
+                  s.checkpoints,
+                  s.clock,
+                  s.lease,
+                  uri,
+                  holder,
+                  stored.map(st -> st.checkpoint().objectVersion()).orElse(null),
+                  stored.map(CheckpointStore.Stored::revision).orElse(null)));
+      return l.save(l.cursor(), true) ? l : null;
+    }
+
+    String cursor() {
+      return lease.version();
     }
 
     boolean advance(String key) {
@@ -322,33 +322,22 @@ final class ChangeFileSequencer {
       if (held) {
         held = false;
         try {
-          save(cursor, false);
+          save(cursor(), false);
         } catch (RuntimeException e) {
           // The lease then expires on its own; nothing is lost.
           LOG.atWarn()
               .setMessage("could not release a table lease")
-              .addKeyValue("table", uri)
+              .addKeyValue("table", lease.uri())
               .log();
         }
       }
     }
 
-    private boolean save(String newCursor, boolean keep) {
-      Checkpoint cp =
-          new Checkpoint(
-              uri,
-              newCursor,
-              ReadProgress.START,
-              false,
-              keep ? holder : null,
-              keep ? owner.clock.instant().plus(owner.lease) : null);
-      Optional<String> saved = owner.checkpoints.save(cp, revision);
-      if (saved.isEmpty()) {
+    private boolean save(String cursor, boolean keep) {
+      if (!lease.save(cursor, ReadProgress.START, false, keep)) {
         held = false;
         return false;
       }
-      revision = saved.get();
-      cursor = newCursor;
       return true;
     }
   }

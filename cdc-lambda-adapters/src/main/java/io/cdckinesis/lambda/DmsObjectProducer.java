@@ -25,7 +25,6 @@ import io.cdckinesis.s3.S3ReadException;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -200,9 +199,16 @@ public final class DmsObjectProducer {
       return ObjectOutcome.of(uri, ObjectOutcome.Status.ALREADY_DONE);
     }
     ReadProgress from = current == null ? ReadProgress.START : current.progress();
-    Lease held =
-        new Lease(uri, version, owner, stored.map(CheckpointStore.Stored::revision).orElse(null));
-    if (!held.save(from, false, true)) {
+    CheckpointLease held =
+        new CheckpointLease(
+            checkpoints,
+            clock,
+            lease,
+            uri,
+            owner,
+            version,
+            stored.map(CheckpointStore.Stored::revision).orElse(null));
+    if (!save(held, from, false, true)) {
       closeQuietly(in);
       return ObjectOutcome.of(uri, ObjectOutcome.Status.BUSY_ELSEWHERE);
     }
@@ -315,7 +321,7 @@ public final class DmsObjectProducer {
       long rejected,
       ChangeSink sink,
       RejectSink rejects,
-      Lease held) {
+      CheckpointLease held) {
     String reason = e.detail() == null ? e.reason().toString() : e.detail();
     rejects.reject(new RejectedRow(uri, row, e.line(), e.reason(), reason, ""));
     LOG.atError()
@@ -345,44 +351,26 @@ public final class DmsObjectProducer {
   private boolean checkpoint(
       ChangeSink sink,
       RejectSink rejects,
-      Lease held,
+      CheckpointLease held,
       ReadProgress progress,
       boolean complete,
       boolean keepLease) {
     sink.flush();
     rejects.flush();
-    return held.save(progress, complete, keepLease);
+    return save(held, progress, complete, keepLease);
   }
 
-  /** The checkpoint revision this run holds; a failed compare-and-set means it lost the lease. */
-  private final class Lease {
-    private final String uri;
-    private final String version;
-    private final String owner;
-    private String revision;
-
-    Lease(String uri, String version, String owner, String revision) {
-      this.uri = uri;
-      this.version = version;
-      this.owner = owner;
-      this.revision = revision;
-    }
-
-    boolean save(ReadProgress progress, boolean complete, boolean keepLease) {
-      Instant until = keepLease ? clock.instant().plus(lease) : null;
-      Checkpoint cp =
-          new Checkpoint(uri, version, progress, complete, keepLease ? owner : null, until);
-      Optional<String> saved = checkpoints.save(cp, revision);
-      if (saved.isEmpty()) {
-        LOG.atWarn()
-            .setMessage("lost the lease on an object to another worker; stopping")
-            .addKeyValue("object", uri)
-            .log();
-        return false;
-      }
-      revision = saved.get();
+  /** Saves the object's checkpoint; false (and a log line) when another worker took it over. */
+  private static boolean save(
+      CheckpointLease held, ReadProgress progress, boolean complete, boolean keepLease) {
+    if (held.save(progress, complete, keepLease)) {
       return true;
     }
+    LOG.atWarn()
+        .setMessage("lost the lease on an object to another worker; stopping")
+        .addKeyValue("object", held.uri())
+        .log();
+    return false;
   }
 
   /** Builds a {@link DmsObjectProducer}; source, checkpoints, sinks and rejects are required. */
