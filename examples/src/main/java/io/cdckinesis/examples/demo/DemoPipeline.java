@@ -299,7 +299,8 @@ public final class DemoPipeline {
     progress.phase("comparing the consumer's replica with the source");
     List<String> differences = new ArrayList<>(compare(db, replica));
     if (!differences.isEmpty()) {
-      differences.addAll(unfinished(s3));
+      differences.addAll(
+          unfinished(s3, FunctionEnvironment.from(consumerVariables(db)).checkpointPrefix()));
       endpoints.forEach(
           e ->
               e.producer
@@ -517,11 +518,11 @@ public final class DemoPipeline {
   }
 
   /** The DMS files whose checkpoint is not complete, to explain a replica that differs. */
-  private static List<String> unfinished(LocalS3 s3) {
+  private static List<String> unfinished(LocalS3 s3, String checkpointPrefix) {
     S3CheckpointStore checkpoints =
         S3CheckpointStore.builder()
             .client(s3.client())
-            .location(S3Location.of(STATE_BUCKET, "_cdc/checkpoints/"))
+            .location(S3Location.of(STATE_BUCKET, checkpointPrefix))
             .build();
     List<String> out = new ArrayList<>();
     for (var o : s3.client().listObjectsV2Paginator(b -> b.bucket(DMS_BUCKET)).contents()) {
