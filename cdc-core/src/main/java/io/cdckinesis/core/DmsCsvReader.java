@@ -62,7 +62,15 @@ public final class DmsCsvReader {
    * @throws BadInputException when the header is unreadable or the table's columns are unknown
    */
   public DmsFileReader open(String objectUri, DmsObjectKey key, InputStream in) {
-    return resume(objectUri, key, in, ReadProgress.START, true);
+    return open(SourceFile.of(objectUri), key, in);
+  }
+
+  /**
+   * Opens a file from its beginning; its records' positions name {@code file} (with the load
+   * generation and revision the producer assigned).
+   */
+  public DmsFileReader open(SourceFile file, DmsObjectKey key, InputStream in) {
+    return resume(file, key, in, ReadProgress.START, true);
   }
 
   /**
@@ -75,10 +83,20 @@ public final class DmsCsvReader {
   public DmsFileReader resume(
       String objectUri, DmsObjectKey key, InputStream in, ReadProgress from, boolean positioned) {
     Objects.requireNonNull(objectUri, "objectUri");
+    return resume(SourceFile.of(objectUri), key, in, from, positioned);
+  }
+
+  /**
+   * Opens a file to continue after {@code from}; see {@link #resume(String, DmsObjectKey,
+   * InputStream, ReadProgress, boolean)}.
+   */
+  public DmsFileReader resume(
+      SourceFile file, DmsObjectKey key, InputStream in, ReadProgress from, boolean positioned) {
+    Objects.requireNonNull(file, "file");
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(in, "in");
     Objects.requireNonNull(from, "from");
-    return new CsvFileReader(this, rejectSink, objectUri, key, in, from, positioned);
+    return new CsvFileReader(this, rejectSink, file, key, in, from, positioned);
   }
 
   /** Builds a {@link DmsCsvReader}; defaults: DMS default settings, no tables, fail on bad rows. */

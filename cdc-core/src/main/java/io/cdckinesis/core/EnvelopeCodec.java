@@ -31,7 +31,9 @@ import java.util.Objects;
  * Encodes change records as the JSON envelope on the stream and decodes them back. The envelope is
  * the DMS Kinesis target's ({@code {"data": {...}, "metadata": {...}}}), so consumers written for
  * DMS keep working, plus fields of ours in {@code metadata}: {@code primary-key}, {@code
- * source-uri}, {@code source-row} and {@code source-line}.
+ * source-uri}, {@code source-row} and {@code source-line}, and, when they are not the defaults,
+ * {@code source-generation} (the table's load generation, default 0), {@code source-revision} (the
+ * object's revision within it, default 1) and {@code source-version} (its ETag or version id).
  *
  * <pre>{@code
  * {"data": {"id": 7, "name": "Ann"},
@@ -49,7 +51,9 @@ import java.util.Objects;
  * numbers take their column's type, so that {@code decode(encode(r))} equals {@code r}.
  *
  * <p>Oversize records travel as a pointer envelope ({@code "record-type": "pointer"}, no {@code
- * data}) naming where the full envelope is stored. Instances are immutable and thread-safe.
+ * data}) naming where the full envelope is stored. Control records ({@code "record-type":
+ * "control"}, {@link ControlRecord}) carry a {@code control} object with the {@code reason} and,
+ * for column changes, the {@code columns}. Instances are immutable and thread-safe.
  */
 public final class EnvelopeCodec {
 
@@ -143,7 +147,63 @@ public final class EnvelopeCodec {
     if (e instanceof Envelope.Data data) {
       return data.record();
     }
-    throw new EnvelopeException("expected a data envelope, got a pointer for " + e.position());
+    if (e instanceof Envelope.Pointer p) {
+      throw new EnvelopeException("expected a data envelope, got a pointer for " + p.position());
+    }
+    throw new EnvelopeException("expected a data envelope, got a control record for " + e.table());
+  }
+
+  /** The envelope of a control record, as UTF-8 JSON bytes. */
+  public byte[] encodeControl(ControlRecord record) {
+    ByteArrayBuilder out = new ByteArrayBuilder(256);
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeObjectFieldStart("control");
+      if (record.reason() != null) {
+        g.writeStringField("reason", record.reason());
+      }
+      if (!record.columns().isEmpty()) {
+        g.writeArrayFieldStart("columns");
+        for (String c : record.columns()) {
+          g.writeString(c);
+        }
+        g.writeEndArray();
+      }
+      g.writeEndObject();
+      g.writeObjectFieldStart("metadata");
+      if (record.timestamp() != null) {
+        g.writeStringField("timestamp", formatInstant(record.timestamp()));
+      }
+      g.writeStringField("record-type", "control");
+      g.writeStringField("operation", record.operation().wireName());
+      g.writeStringField("partition-key-type", "schema-table");
+      g.writeStringField("schema-name", record.table().schema());
+      g.writeStringField("table-name", record.table().table());
+      writeSource(g, record.source());
+      g.writeEndObject();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new IllegalStateException("JSON encoding to memory failed", e);
+    }
+    return out.toByteArray();
+  }
+
+  /** The file fields of a position: the URI, then generation, revision and version when set. */
+  private static void writeSource(JsonGenerator g, SourceFile f) throws IOException {
+    g.writeStringField("source-uri", f.uri());
+    writeVersionFields(g, f);
+  }
+
+  private static void writeVersionFields(JsonGenerator g, SourceFile f) throws IOException {
+    if (f.generation() != 0) {
+      g.writeNumberField("source-generation", f.generation());
+    }
+    if (f.revision() != 1) {
+      g.writeNumberField("source-revision", f.revision());
+    }
+    if (f.version() != null) {
+      g.writeStringField("source-version", f.version());
+    }
   }
 
   private static void writeMetadata(
@@ -169,6 +229,7 @@ public final class EnvelopeCodec {
     g.writeStringField("source-uri", r.position().objectUri());
     g.writeNumberField("source-row", r.position().row());
     g.writeNumberField("source-line", r.position().line());
+    writeVersionFields(g, r.position().file());
     if (pointer != null) {
       g.writeStringField("payload-uri", pointer.uri());
       g.writeNumberField("payload-size", pointer.size());
@@ -345,6 +406,7 @@ public final class EnvelopeCodec {
       g.writeNumber(p.row());
       g.writeFieldName(SOURCE_LINE);
       g.writeNumber(p.line());
+      writeVersionFields(g, p.file());
       g.writeEndObject();
       g.writeEndObject();
       g.flush();
@@ -456,6 +518,7 @@ public final class EnvelopeCodec {
     List<String> columns = null;
     List<Object> values = null;
     Metadata m = null;
+    Control control = null;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
       JsonToken t = p.nextToken();
@@ -468,6 +531,8 @@ public final class EnvelopeCodec {
         }
       } else if ("metadata".equals(field) && t == JsonToken.START_OBJECT) {
         m = readMetadata(p);
+      } else if ("control".equals(field) && t == JsonToken.START_OBJECT) {
+        control = readControl(p);
       } else {
         p.skipChildren();
       }
@@ -475,9 +540,12 @@ public final class EnvelopeCodec {
     if (m == null) {
       throw new EnvelopeException("no metadata object");
     }
+    if ("control".equals(m.recordType)) {
+      return control(m, control == null ? new Control() : control);
+    }
     m.requireComplete();
     TableId table = TableId.of(m.schema, m.table);
-    SourcePosition position = new SourcePosition(m.sourceUri, m.sourceRow, m.sourceLine);
+    SourcePosition position = new SourcePosition(m.sourceFile(), m.sourceRow, m.sourceLine);
     Operation op;
     try {
       op = Operation.fromWireName(m.operation);
@@ -492,7 +560,8 @@ public final class EnvelopeCodec {
           new PayloadPointer(m.payloadUri, m.payloadSize, m.payloadSha256), op, table, position);
     }
     if (!"data".equals(m.recordType)) {
-      throw new EnvelopeException("record-type " + m.recordType + " is not data or pointer");
+      throw new EnvelopeException(
+          "record-type " + m.recordType + " is not data, pointer or control");
     }
     if (columns == null) {
       throw new EnvelopeException("data envelope without a data object at " + position);
@@ -505,6 +574,48 @@ public final class EnvelopeCodec {
     } catch (IllegalArgumentException e) {
       throw new EnvelopeException("inconsistent envelope at " + position + ": " + e.getMessage());
     }
+  }
+
+  private static Envelope control(Metadata m, Control c) {
+    m.requireTable();
+    ControlOperation op;
+    try {
+      op = ControlOperation.fromWireName(m.operation);
+    } catch (IllegalArgumentException e) {
+      throw new EnvelopeException(
+          "unknown control operation " + m.operation + " for " + m.schema + "." + m.table);
+    }
+    if (m.sourceUri == null) {
+      throw new EnvelopeException("control envelope metadata lacks source-uri");
+    }
+    return new Envelope.Control(
+        new ControlRecord(
+            op, TableId.of(m.schema, m.table), m.sourceFile(), m.timestamp, c.reason, c.columns));
+  }
+
+  private static Control readControl(JsonParser p) throws IOException {
+    Control c = new Control();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String f = p.currentName();
+      JsonToken t = p.nextToken();
+      if ("reason".equals(f) && t == JsonToken.VALUE_STRING) {
+        c.reason = p.getText();
+      } else if ("columns".equals(f) && t == JsonToken.START_ARRAY) {
+        List<String> names = new ArrayList<>();
+        while (p.nextToken() == JsonToken.VALUE_STRING) {
+          names.add(p.getText());
+        }
+        c.columns = names;
+      } else {
+        p.skipChildren();
+      }
+    }
+    return c;
+  }
+
+  private static final class Control {
+    String reason;
+    List<String> columns = List.of();
   }
 
   private static Object readScalar(JsonParser p, JsonToken t) throws IOException {
@@ -579,6 +690,9 @@ public final class EnvelopeCodec {
         case "source-uri" -> m.sourceUri = p.getValueAsString();
         case "source-row" -> m.sourceRow = p.getValueAsLong(-1);
         case "source-line" -> m.sourceLine = p.getValueAsLong(-1);
+        case "source-generation" -> m.sourceGeneration = p.getValueAsLong(-1);
+        case "source-revision" -> m.sourceRevision = p.getValueAsInt(0);
+        case "source-version" -> m.sourceVersion = p.getValueAsString();
         case "payload-uri" -> m.payloadUri = p.getValueAsString();
         case "payload-size" -> m.payloadSize = p.getValueAsLong(-1);
         case "payload-sha256" -> m.payloadSha256 = p.getValueAsString();
@@ -615,9 +729,29 @@ public final class EnvelopeCodec {
     String sourceUri;
     long sourceRow = -1;
     long sourceLine = -1;
+    long sourceGeneration = 0;
+    int sourceRevision = 1;
+    String sourceVersion;
     String payloadUri;
     long payloadSize = -1;
     String payloadSha256;
+
+    SourceFile sourceFile() {
+      if (sourceGeneration < 0) {
+        throw new EnvelopeException("metadata.source-generation must be a number >= 0");
+      }
+      if (sourceRevision < 1) {
+        throw new EnvelopeException("metadata.source-revision must be a number >= 1");
+      }
+      return new SourceFile(sourceUri, sourceGeneration, sourceRevision, sourceVersion);
+    }
+
+    void requireTable() {
+      if (schema == null || table == null || operation == null) {
+        throw new EnvelopeException(
+            "control envelope metadata lacks schema-name, table-name or operation");
+      }
+    }
 
     void requireComplete() {
       List<String> missing = new ArrayList<>();

@@ -1,28 +1,25 @@
 package io.cdckinesis.core;
 
-import java.util.Comparator;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Where a change came from in the DMS output: the object, the row number within it (1-based, header
- * not counted) and the line its text starts on (1-based, for messages).
+ * Where a change came from in the DMS output: the file (which version of which object, in which
+ * load generation of its table), the row number within it (1-based, header not counted) and the
+ * line its text starts on (1-based, for messages).
  *
- * <p>Positions are totally ordered in DMS output order: objects by {@link DmsFileName} (all
- * full-load files before CDC files, CDC files by the time in their name), then rows by number. Two
- * different objects with the same file name (say, in two buckets) order by URI, so the order is
- * total and consistent with {@link #equals}.
+ * <p>Positions are totally ordered per table in DMS output order: by {@link SourceFile}
+ * (generation, then DMS file order, then revision), then by row. One row's changes therefore
+ * compare in the order they happened at the source, across reloads and overwritten objects; the
+ * consumer relies on it to never apply an older change over a newer one. The order is consistent
+ * with {@link #equals} except that the file's informational {@link SourceFile#version()} and the
+ * line are ignored by it.
  */
-public record SourcePosition(String objectUri, long row, long line)
+public record SourcePosition(SourceFile file, long row, long line)
     implements Comparable<SourcePosition> {
 
-  private static final Comparator<Optional<DmsFileName>> FILE_ORDER =
-      Comparator.comparing(
-          (Optional<DmsFileName> f) -> f.orElse(null),
-          Comparator.nullsFirst(Comparator.naturalOrder()));
-
   public SourcePosition {
-    Objects.requireNonNull(objectUri, "objectUri");
+    Objects.requireNonNull(file, "file");
     if (row < 1) {
       throw new IllegalArgumentException("row must be >= 1, got " + row);
     }
@@ -31,9 +28,24 @@ public record SourcePosition(String objectUri, long row, long line)
     }
   }
 
+  /** A position in a file with no generation (see {@link SourceFile#of}). */
+  public SourcePosition(String objectUri, long row, long line) {
+    this(SourceFile.of(objectUri), row, line);
+  }
+
+  /** The object's URI. */
+  public String objectUri() {
+    return file.uri();
+  }
+
+  /** The table's load generation when the file was sent (0 when unknown). */
+  public long generation() {
+    return file.generation();
+  }
+
   /** The DMS file name at the end of the object URI, if it is one. */
   public Optional<DmsFileName> fileName() {
-    return DmsFileName.parseLastSegment(objectUri);
+    return file.fileName();
   }
 
   /** Whether this position comes after {@code other} in DMS output order. */
@@ -43,16 +55,21 @@ public record SourcePosition(String objectUri, long row, long line)
 
   @Override
   public int compareTo(SourcePosition other) {
-    if (!objectUri.equals(other.objectUri)) {
-      int c = FILE_ORDER.compare(fileName(), other.fileName());
-      return c != 0 ? c : objectUri.compareTo(other.objectUri);
-    }
-    return Long.compare(row, other.row);
+    int c = file.compareTo(other.file);
+    return c != 0 ? c : Long.compare(row, other.row);
   }
 
-  /** {@code uri:line}, the form used in error messages. */
+  /** {@code uri:line (row n)}, the form used in error messages, plus generation and revision. */
   @Override
   public String toString() {
-    return objectUri + ":" + line + " (row " + row + ")";
+    StringBuilder sb = new StringBuilder(file.uri()).append(':').append(line);
+    sb.append(" (row ").append(row);
+    if (file.generation() != 0) {
+      sb.append(", generation ").append(file.generation());
+    }
+    if (file.revision() != 1) {
+      sb.append(", revision ").append(file.revision());
+    }
+    return sb.append(')').toString();
   }
 }

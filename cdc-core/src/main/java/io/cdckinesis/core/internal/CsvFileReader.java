@@ -17,6 +17,7 @@ import io.cdckinesis.core.DmsObjectKey;
 import io.cdckinesis.core.Operation;
 import io.cdckinesis.core.ReadProgress;
 import io.cdckinesis.core.RejectedRow;
+import io.cdckinesis.core.SourceFile;
 import io.cdckinesis.core.SourcePosition;
 import io.cdckinesis.core.StoreException;
 import io.cdckinesis.core.TableDefinition;
@@ -72,6 +73,7 @@ public final class CsvFileReader implements DmsFileReader {
   private final TableDefinitions tables;
   private final BadRowPolicy policy;
   private final RejectSink rejects;
+  private final SourceFile file;
   private final String objectUri;
   private final DmsFileKind kind;
   private final InputStream source;
@@ -128,7 +130,7 @@ public final class CsvFileReader implements DmsFileReader {
   public CsvFileReader(
       DmsCsvReader config,
       RejectSink rejects,
-      String objectUri,
+      SourceFile file,
       DmsObjectKey key,
       InputStream in,
       ReadProgress from,
@@ -137,7 +139,8 @@ public final class CsvFileReader implements DmsFileReader {
     this.tables = config.tables();
     this.policy = config.badRowPolicy();
     this.rejects = rejects;
-    this.objectUri = objectUri;
+    this.file = file;
+    this.objectUri = file.uri();
     this.kind = key.kind();
     this.source = in;
     this.rfc4180 = settings.rfc4180();
@@ -459,7 +462,7 @@ public final class CsvFileReader implements DmsFileReader {
         values,
         l.primaryKey,
         timestamp,
-        new SourcePosition(objectUri, row, line));
+        new SourcePosition(file, row, line));
   }
 
   /** The layout of a CDC_TXN row's table, or {@code null} with the row rejected. */

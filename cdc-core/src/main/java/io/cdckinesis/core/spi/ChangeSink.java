@@ -1,6 +1,7 @@
 package io.cdckinesis.core.spi;
 
 import io.cdckinesis.core.ChangeRecord;
+import io.cdckinesis.core.ControlRecord;
 
 /**
  * Where change records go. A sink may buffer and batch; it never reorders the records of one key
@@ -18,6 +19,19 @@ public interface ChangeSink extends AutoCloseable {
    *     io.cdckinesis.core.CdcException#isRetryable()} says whether the same work may succeed later
    */
   void write(ChangeRecord record);
+
+  /**
+   * Hands over a control record (a table reset or column change). Every reader of the table must
+   * see it after the records written before it and before those written after it: a stream sink
+   * sends it to every shard. Sinks that cannot carry control records throw.
+   *
+   * @throws UnsupportedOperationException when this sink cannot carry control records
+   * @throws io.cdckinesis.core.CdcException as {@link #write}
+   */
+  default void writeControl(ControlRecord record) {
+    throw new UnsupportedOperationException(
+        getClass().getSimpleName() + " cannot carry control records (" + record.operation() + ")");
+  }
 
   /**
    * Sends everything written so far and waits until it is stored.
