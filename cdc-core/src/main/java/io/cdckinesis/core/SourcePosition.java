@@ -53,6 +53,47 @@ public record SourcePosition(SourceFile file, long row, long line)
     return compareTo(other) > 0;
   }
 
+  /**
+   * The position as a string whose plain ordering (by UTF-16 code unit, and equally by UTF-8 byte,
+   * as DynamoDB and SQL {@code COLLATE "C"} compare) is this class's order: for stores that compare
+   * positions themselves, e.g. a conditional write "only if newer". Digits only, fixed-width fields
+   * and hex-encoded names, so no collation can disturb it.
+   */
+  public String sortKey() {
+    StringBuilder sb = new StringBuilder(96);
+    pad(sb, file.generation(), 19);
+    Optional<DmsFileName> name = file.fileName();
+    if (name.isEmpty()) {
+      sb.append('0'); // nullsFirst, as SourceFile orders them
+    } else {
+      DmsFileName n = name.get();
+      sb.append(n.kind() == DmsFileKind.FULL_LOAD ? '1' : '2');
+      hex(sb, n.sequence());
+      hex(sb, n.name());
+    }
+    hex(sb, file.uri());
+    pad(sb, file.revision(), 10);
+    pad(sb, row, 19);
+    return sb.toString();
+  }
+
+  private static void pad(StringBuilder sb, long value, int width) {
+    String digits = Long.toString(value);
+    sb.append("0".repeat(width - digits.length())).append(digits);
+  }
+
+  /**
+   * A string as UTF-16 code units in hex, 4 digits each, ended by {@code -} (below every hex
+   * digit), so that a prefix sorts before its extensions and the order is the string's own.
+   */
+  private static void hex(StringBuilder sb, String s) {
+    for (int i = 0; i < s.length(); i++) {
+      String h = Integer.toHexString(s.charAt(i));
+      sb.append("0".repeat(4 - h.length())).append(h);
+    }
+    sb.append('-');
+  }
+
   @Override
   public int compareTo(SourcePosition other) {
     int c = file.compareTo(other.file);

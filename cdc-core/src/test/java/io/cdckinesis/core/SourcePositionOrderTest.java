@@ -70,4 +70,31 @@ class SourcePositionOrderTest {
     assertThat(at("LOAD00000001.csv", 9, 2, 3).toString())
         .isEqualTo(T + "LOAD00000001.csv:4 (row 3, generation 9, revision 2)");
   }
+
+  @Test
+  void theSortKeyOrdersExactlyAsThePositionsDo() {
+    Random random = new Random(11);
+    String[] files = {
+      "LOAD00000001.csv", "LOAD0000000A.csv", "LOAD00000001.csv.gz", "SEGMENT2_LOAD00000003.csv",
+      "20261124-081833995.csv", "20261124-0818339951.csv", "20261124-081834.csv", "notes.txt",
+      "CDC_TXN-20261124081833995.csv", "p2024/LOAD00000001.csv", "Zoë/20261124-081833995.csv"
+    };
+    List<SourcePosition> positions = new ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      String uri = (random.nextBoolean() ? T : "s3://a/x/T/") + files[random.nextInt(files.length)];
+      positions.add(
+          new SourcePosition(
+              new SourceFile(
+                  uri, random.nextInt(3) * 1_764_000_000_000L, 1 + random.nextInt(3), null),
+              1 + random.nextInt(12),
+              1));
+    }
+    for (int i = 0; i + 1 < positions.size(); i++) {
+      SourcePosition a = positions.get(i);
+      SourcePosition b = positions.get(i + 1);
+      assertThat(Integer.signum(a.sortKey().compareTo(b.sortKey())))
+          .as("%s vs %s", a, b)
+          .isEqualTo(Integer.signum(a.compareTo(b)));
+    }
+  }
 }
