@@ -81,6 +81,12 @@ public record ChangeRecord(
     return Collections.unmodifiableList(out);
   }
 
+  /** The same change at another position (e.g. stamped with its table's load generation). */
+  public ChangeRecord withPosition(SourcePosition newPosition) {
+    return new ChangeRecord(
+        operation, schema, table, columns, values, primaryKey, commitTimestamp, newPosition);
+  }
+
   /** The row as an ordered map of column name to value (a new map on each call). */
   public Map<String, Object> data() {
     Map<String, Object> out = new LinkedHashMap<>(columns.size() * 2);

@@ -1,6 +1,7 @@
 package io.cdckinesis.s3;
 
 import io.cdckinesis.core.ConfigurationException;
+import io.cdckinesis.core.ObjectChangedException;
 import io.cdckinesis.s3.internal.ETags;
 import io.cdckinesis.s3.internal.ObjectGets;
 import io.cdckinesis.s3.internal.ResumingObjectInputStream;

@@ -1,5 +1,6 @@
 package io.cdckinesis.s3;
 
+import io.cdckinesis.core.ObjectChangedException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Objects;

@@ -3,6 +3,8 @@ package io.cdckinesis.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cdckinesis.core.ObjectChangedException;
+import io.cdckinesis.core.ObjectMissingException;
 import io.cdckinesis.local.LocalS3;
 import io.cdckinesis.s3.testing.Bytes;
 import io.cdckinesis.s3.testing.FaultInjector;
@@ -262,12 +264,11 @@ class S3ObjectSourceIT {
   @Test
   void aMissingObjectIsAClearPermanentError() {
     assertThatThrownBy(() -> source.open(ref("missing.csv"), 0))
-        .isInstanceOf(S3ReadException.class)
+        .isInstanceOf(ObjectMissingException.class)
         .hasMessageContaining("s3://" + BUCKET + "/missing.csv")
-        .hasMessageContaining("NoSuchKey")
-        .satisfies(e -> assertThat(((S3ReadException) e).isRetryable()).isFalse());
+        .satisfies(e -> assertThat(((ObjectMissingException) e).isRetryable()).isFalse());
     assertThatThrownBy(() -> source.open(ref("missing.csv"), 10))
-        .isInstanceOf(S3ReadException.class)
+        .isInstanceOf(ObjectMissingException.class)
         .hasMessageContaining("does not exist");
   }
 

@@ -1,6 +1,7 @@
 package io.cdckinesis.s3.internal;
 
-import io.cdckinesis.s3.ObjectChangedException;
+import io.cdckinesis.core.ObjectChangedException;
+import io.cdckinesis.core.ObjectMissingException;
 import io.cdckinesis.s3.S3ObjectMetadata;
 import io.cdckinesis.s3.S3ObjectRef;
 import io.cdckinesis.s3.S3ReadException;
@@ -79,7 +80,7 @@ public final class ObjectGets {
         throw new ObjectChangedException(ref.uri(), pin.describe(), e);
       }
       if (S3Errors.isNotFound(e)) {
-        throw new S3ReadException(ref + " does not exist: " + S3Errors.describe(e), e, false);
+        throw new ObjectMissingException(ref.uri(), e);
       }
       throw S3Errors.readFailure("GetObject", ref.toString(), e);
     }

@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * so a silently truncated body never passes for the whole object.
  *
  * <p>Failures that re-opening cannot fix are thrown unchecked: {@link
- * io.cdckinesis.s3.ObjectChangedException} when the object was replaced, {@link S3ReadException}
+ * io.cdckinesis.core.ObjectChangedException} when the object was replaced, {@link S3ReadException}
  * otherwise (retryable when the connection kept failing). Not thread-safe.
  */
 public final class ResumingObjectInputStream extends InputStream {

@@ -1,11 +1,11 @@
-package io.cdckinesis.s3;
+package io.cdckinesis.core;
 
 /**
- * The object was replaced (its ETag or version changed) between two reads of it: continuing would
- * mix two versions of the object, so the read stops. Not retryable as such: the new version has to
- * be read from its beginning, under a new checkpoint.
+ * A source object was replaced (its ETag or version changed) between two reads of it: continuing
+ * would mix two versions of the object, so the read stops. Not retryable as such: the new version
+ * has to be read from its beginning.
  */
-public class ObjectChangedException extends S3ReadException {
+public class ObjectChangedException extends CdcException {
 
   private final String objectUri;
 
@@ -20,7 +20,7 @@ public class ObjectChangedException extends S3ReadException {
     this.objectUri = objectUri;
   }
 
-  /** The object that changed, {@code s3://bucket/key}. */
+  /** The object that changed, e.g. {@code s3://bucket/key}. */
   public String objectUri() {
     return objectUri;
   }

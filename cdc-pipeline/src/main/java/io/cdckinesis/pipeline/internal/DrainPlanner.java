@@ -1,0 +1,136 @@
+package io.cdckinesis.pipeline.internal;
+
+import io.cdckinesis.core.DmsFileKind;
+import io.cdckinesis.core.ReadProgress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decides a unit's next step from its state and a fresh listing: a pure function, so that every
+ * rule of docs/DESIGN.md "Delivery" (invariants 2 and 5) is one place to read and to test.
+ */
+public final class DrainPlanner {
+
+  private DrainPlanner() {}
+
+  /** What to do next. */
+  public sealed interface Step {}
+
+  /**
+   * Start a new load generation.
+   *
+   * @param reason why, for people and the control record
+   * @param fullLoad whether the generation starts with a full load or a reset (then the stream gets
+   *     a reset control record and the generation is numbered; change files alone keep 0)
+   * @param supersededUpTo the last pending change file the reload supersedes (it and those before
+   *     it are not sent), or null
+   */
+  public record StartGeneration(String reason, boolean fullLoad, String supersededUpTo)
+      implements Step {}
+
+  /** Send a file, or the rest of it. */
+  public record Send(UnitListing.File file, int revision, ReadProgress from) implements Step {
+    public boolean load() {
+      return file.key().kind() == DmsFileKind.FULL_LOAD;
+    }
+  }
+
+  /** The file in progress is gone: forget it (a change file counts as done). */
+  public record Forget(String key, boolean load) implements Step {}
+
+  /** Nothing to send. */
+  public record Idle() implements Step {}
+
+  public static Step next(TableState s, UnitListing.Snapshot snap, boolean removalSeen) {
+    boolean known = s.savedAt() != null;
+    if (!known) {
+      if (snap.empty()) {
+        return new Idle();
+      }
+      boolean loads = !snap.loads().isEmpty();
+      return new StartGeneration(
+          loads ? "full load" : "change files without a full load", loads, null);
+    }
+    if (removalSeen && snap.empty() && hasContent(s)) {
+      return new StartGeneration(
+          "the table's folder was deleted (truncate or drop at the source)", true, null);
+    }
+    if (s.current() != null) {
+      UnitListing.File f = snap.find(s.current().version().key());
+      if (f == null) {
+        return new Forget(s.current().version().key(), isLoad(s.current().version().key()));
+      }
+      if (s.current().version().sameAs(f.object())) {
+        return new Send(f, s.current().revision(), s.current().progress());
+      }
+      if (f.key().kind() == DmsFileKind.FULL_LOAD) {
+        return reload(s, snap, f.name() + " was rewritten while it was being sent");
+      }
+      return new Send(f, s.current().revision() + 1, ReadProgress.START);
+    }
+    List<UnitListing.File> pending = new ArrayList<>();
+    for (UnitListing.File f : snap.loads()) {
+      FileVersion v = FileVersion.of(f.object());
+      if (s.isRetired(v)) {
+        continue;
+      }
+      FileVersion done = s.loads().get(f.name());
+      if (done != null) {
+        if (!done.equals(v)) {
+          return reload(s, snap, f.name() + " was rewritten");
+        }
+        continue;
+      }
+      if (s.changesStarted() || s.generation() == 0) {
+        // A full load after changes, or after a start without one: a new generation either way.
+        return reload(s, snap, "a new full load after change files");
+      }
+      pending.add(f);
+    }
+    if (!pending.isEmpty()) {
+      return new Send(pending.get(0), 1, ReadProgress.START);
+    }
+    if (!snap.changes().isEmpty()) {
+      return new Send(snap.changes().get(0), 1, ReadProgress.START);
+    }
+    return new Idle();
+  }
+
+  /**
+   * A reload: change files still pending that were written before the reload's first full-load file
+   * are superseded by it (their effect is in the reloaded rows).
+   */
+  private static Step reload(TableState s, UnitListing.Snapshot snap, String why) {
+    Instant start = null;
+    for (UnitListing.File f : snap.loads()) {
+      FileVersion v = FileVersion.of(f.object());
+      if (s.isRetired(v) || v.equals(s.loads().get(f.name()))) {
+        continue; // an old version, not part of the reload
+      }
+      if (start == null || v.lastModified().isBefore(start)) {
+        start = v.lastModified();
+      }
+    }
+    String superseded = null;
+    if (start != null) {
+      for (UnitListing.File c : snap.changes()) {
+        if (!c.object().lastModified().isBefore(start)) {
+          break;
+        }
+        superseded = c.name();
+      }
+    }
+    return new StartGeneration("reload: " + why, true, superseded);
+  }
+
+  private static boolean hasContent(TableState s) {
+    return !s.loads().isEmpty() || s.changesStarted() || s.current() != null;
+  }
+
+  private static boolean isLoad(String key) {
+    return io.cdckinesis.core.DmsFileName.parseLastSegment(key)
+        .map(n -> n.kind() == DmsFileKind.FULL_LOAD)
+        .orElse(false);
+  }
+}

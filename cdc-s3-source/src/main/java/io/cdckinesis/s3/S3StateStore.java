@@ -1,0 +1,303 @@
+package io.cdckinesis.s3;
+
+import io.cdckinesis.core.ConfigurationException;
+import io.cdckinesis.core.StoreException;
+import io.cdckinesis.core.spi.StateStore;
+import io.cdckinesis.s3.internal.S3Errors;
+import io.cdckinesis.s3.internal.StateKeys;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * State documents as small JSON objects in S3, saved with compare-and-set.
+ *
+ * <p><b>How compare-and-set works.</b> Every save creates a new object for the next revision
+ * ({@code revision + 1}) with the conditional write {@code If-None-Match: *}, which S3 performs
+ * atomically: of two writers saving on top of the same revision, exactly one creates the object and
+ * the other gets 412 Precondition Failed, reported as {@link Optional#empty()}. Saving with a stale
+ * revision fails the same way, because its successor exists already. {@link #load} lists the folder
+ * (newest revision first, see {@link StateKeys}) and reads the newest. After a save, the revision
+ * two before it is deleted: the store keeps its own folder small, so no lifecycle rule is needed on
+ * the prefix, and none may be set (an idle table's state is old, not stale).
+ *
+ * <p>Why not overwrite one object with {@code If-Match: <etag>}? S3 honours that atomically too,
+ * but the local S3 server used for tests and the demo (s3proxy 4.1.0) checks If-Match and then
+ * writes, so two racing writers can both succeed there; If-None-Match is atomic in both.
+ *
+ * <p>Revisions are the decimal revision numbers ({@code "1"}, {@code "2"}, ...). Stateless and
+ * thread-safe; a new instance over the same location sees the same documents. Never closes the
+ * client.
+ */
+public final class S3StateStore implements StateStore {
+
+  private static final Logger LOG = LoggerFactory.getLogger(S3StateStore.class);
+
+  /** Keys listed per load: the newest revision is among them unless strays crowd the folder. */
+  private static final int LIST_WINDOW = 10;
+
+  private final S3Client client;
+  private final S3Location location;
+  private final StateKeys keys;
+  private final RetryConfig conflictRetry;
+
+  private S3StateStore(Builder b) {
+    this.client = b.client;
+    this.location = b.location;
+    this.keys = new StateKeys(b.location);
+    this.conflictRetry =
+        RetryConfig.<Optional<String>>custom()
+            .maxAttempts(b.conflictAttempts)
+            .intervalFunction(
+                IntervalFunction.ofExponentialRandomBackoff(b.conflictBackoff, 2.0, 0.5))
+            .retryOnException(S3StateStore::isConflict)
+            .build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public S3Location location() {
+    return location;
+  }
+
+  /** The key prefix under which the revisions of document {@code id} are kept. */
+  public String keyPrefix(String id) {
+    return keys.folder(StateStore.checkId(id));
+  }
+
+  @Override
+  public Optional<Stored> load(String id) {
+    String folder = keys.folder(StateStore.checkId(id));
+    // A revision listed but gone when read was replaced and cleaned up meanwhile: list again.
+    for (int attempt = 0; attempt < 5; attempt++) {
+      ListObjectsV2Response listing =
+          call(
+              "ListObjectsV2",
+              folder,
+              () ->
+                  client.listObjectsV2(
+                      b -> b.bucket(location.bucket()).prefix(folder).maxKeys(LIST_WINDOW)));
+      String key = null;
+      long revision = 0;
+      for (var object : listing.contents()) {
+        long r = StateKeys.revisionOf(object.key());
+        // Only this document's own revisions: not those of a document whose id extends this one.
+        if (r >= 1 && object.key().lastIndexOf('/') == folder.length() - 1) {
+          key = object.key();
+          revision = r;
+          break;
+        }
+      }
+      if (key == null) {
+        if (Boolean.TRUE.equals(listing.isTruncated())) {
+          throw new StoreException(
+              location.uri() + id + "/ holds no revision among its first " + LIST_WINDOW + " keys",
+              null,
+              false);
+        }
+        return Optional.empty();
+      }
+      String found = key;
+      try {
+        byte[] json =
+            client.getObjectAsBytes(b -> b.bucket(location.bucket()).key(found)).asByteArray();
+        return Optional.of(new Stored(json, Long.toString(revision)));
+      } catch (SdkException e) {
+        if (!S3Errors.isNotFound(e)) {
+          throw S3Errors.storeFailure("GetObject", location.bucket(), key, e);
+        }
+      }
+    }
+    throw new StoreException(
+        "the newest revision under " + location.uri() + id + "/ kept vanishing", null, true);
+  }
+
+  @Override
+  public Optional<String> save(String id, byte[] document, String expectedRevision) {
+    StateStore.checkId(id);
+    Objects.requireNonNull(document, "document");
+    long next = expectedRevision == null ? 1 : parseRevision(expectedRevision) + 1;
+    String key = keys.key(id, next);
+    Retry retry = Retry.of("state-save", conflictRetry);
+    Optional<String> saved;
+    try {
+      saved = retry.executeSupplier(() -> create(key, document, next));
+    } catch (S3Exception e) {
+      if (isConflict(e)) {
+        // Another writer is still creating this very revision: it got there first.
+        return Optional.empty();
+      }
+      throw S3Errors.storeFailure("PutObject", location.bucket(), key, e);
+    }
+    if (saved.isPresent() && next > 2) {
+      deleteQuietly(keys.key(id, next - 2));
+    }
+    return saved;
+  }
+
+  @Override
+  public List<String> list(String idPrefix) {
+    String prefix = location.key(idPrefix);
+    Set<String> ids = new LinkedHashSet<>();
+    String token = null;
+    do {
+      ListObjectsV2Request.Builder request =
+          ListObjectsV2Request.builder().bucket(location.bucket()).prefix(prefix);
+      if (token != null) {
+        request.continuationToken(token);
+      }
+      ListObjectsV2Response page =
+          call("ListObjectsV2", prefix, () -> client.listObjectsV2(request.build()));
+      for (var object : page.contents()) {
+        String id = keys.idOf(object.key());
+        if (id != null) {
+          ids.add(id);
+        }
+      }
+      token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+    } while (token != null);
+    return new ArrayList<>(ids);
+  }
+
+  private Optional<String> create(String key, byte[] json, long revision) {
+    try {
+      client.putObject(
+          b ->
+              b.bucket(location.bucket()).key(key).ifNoneMatch("*").contentType("application/json"),
+          RequestBody.fromBytes(json));
+      return Optional.of(Long.toString(revision));
+    } catch (SdkException e) {
+      if (S3Errors.isPreconditionFailed(e)) {
+        // Taken: by another writer, or by this very write when S3 stored it but the answer was
+        // lost and the SDK sent it again. Only the second case finds its own bytes there.
+        return ownWrite(key, json) ? Optional.of(Long.toString(revision)) : Optional.empty();
+      }
+      if (isConflict(e)) {
+        throw (S3Exception) e;
+      }
+      throw S3Errors.storeFailure("PutObject", location.bucket(), key, e);
+    }
+  }
+
+  /** Whether the revision object at {@code key} holds exactly these bytes. */
+  private boolean ownWrite(String key, byte[] json) {
+    try {
+      byte[] stored =
+          client.getObjectAsBytes(b -> b.bucket(location.bucket()).key(key)).asByteArray();
+      return Arrays.equals(stored, json);
+    } catch (SdkException e) {
+      if (S3Errors.isNotFound(e)) {
+        return false;
+      }
+      throw S3Errors.storeFailure("GetObject", location.bucket(), key, e);
+    }
+  }
+
+  /** Superseded revisions go; a failure only leaves a small object behind. */
+  private void deleteQuietly(String key) {
+    try {
+      client.deleteObject(b -> b.bucket(location.bucket()).key(key));
+    } catch (SdkException e) {
+      LOG.atDebug()
+          .setMessage("could not delete a superseded state revision")
+          .addKeyValue("key", key)
+          .addKeyValue("reason", S3Errors.describe(e))
+          .log();
+    }
+  }
+
+  /**
+   * 409 ConditionalRequestConflict: a concurrent conditional write of the same key is in flight.
+   */
+  private static boolean isConflict(Throwable t) {
+    return t instanceof S3Exception e
+        && e.statusCode() == 409
+        && e.awsErrorDetails() != null
+        && "ConditionalRequestConflict".equals(e.awsErrorDetails().errorCode());
+  }
+
+  private static long parseRevision(String revision) {
+    try {
+      long r = Long.parseLong(revision);
+      if (r >= 1 && r < Long.MAX_VALUE - 1) {
+        return r;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        "not a revision of S3StateStore: " + revision + " (pass the one load() returned)");
+  }
+
+  private <T> T call(String action, String key, Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (SdkException e) {
+      throw S3Errors.storeFailure(action, location.bucket(), key, e);
+    }
+  }
+
+  /**
+   * Builds an {@link S3StateStore}. Required: the client and the location. A save that meets a
+   * concurrent write of the same revision (409) is tried up to 3 times, 50 ms apart and growing.
+   */
+  public static final class Builder {
+    private S3Client client;
+    private S3Location location;
+    private int conflictAttempts = 3;
+    private Duration conflictBackoff = Duration.ofMillis(50);
+
+    private Builder() {}
+
+    public Builder client(S3Client client) {
+      this.client = client;
+      return this;
+    }
+
+    /** Where documents go, e.g. {@code S3Location.parse("s3://state/_cdc/state/")}. */
+    public Builder location(S3Location location) {
+      this.location = location;
+      return this;
+    }
+
+    /** Attempts and first wait for a save that meets a concurrent write of the same revision. */
+    public Builder conflictRetry(int attempts, Duration backoff) {
+      this.conflictAttempts = attempts;
+      this.conflictBackoff = Objects.requireNonNull(backoff, "backoff");
+      return this;
+    }
+
+    public S3StateStore build() {
+      if (client == null) {
+        throw new ConfigurationException("S3StateStore needs an S3Client");
+      }
+      if (location == null) {
+        throw new ConfigurationException("S3StateStore needs a location (bucket and prefix)");
+      }
+      if (conflictAttempts < 1 || conflictBackoff.isNegative() || conflictBackoff.isZero()) {
+        throw new ConfigurationException(
+            "conflictRetry needs attempts >= 1 and a positive backoff");
+      }
+      return new S3StateStore(this);
+    }
+  }
+}
