@@ -5,113 +5,341 @@ import io.cdckinesis.core.DmsCsvSettings;
 import io.cdckinesis.core.TableDefinitions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
- * Every environment variable the two functions read, in one place, parsed and validated once per
- * container. Problems are collected and reported together, naming each variable.
+ * Every environment variable the two functions read, parsed and validated once per container.
+ * Problems are collected and reported together, naming each variable.
  *
- * @param streamName {@value #STREAM_NAME}: the Kinesis stream (producer; required there)
- * @param dmsSettings {@value #DMS_SETTINGS}: the DMS S3 endpoint settings as JSON (the S3Settings
- *     object or {@code describe-endpoints} output); DMS defaults when unset
- * @param tables {@value #TABLES}: table definitions JSON (columns, primaryKey, types)
- * @param aggregate {@value #AGGREGATE}: KPL aggregation on the stream (default false)
- * @param stateBucket {@value #STATE_BUCKET}: bucket for checkpoints, rejects, oversize payloads and
- *     dead letters (required)
- * @param checkpointPrefix {@value #CHECKPOINT_PREFIX} (default {@code _cdc/checkpoints/})
- * @param rejectsPrefix {@value #REJECTS_PREFIX} (default {@code _cdc/rejects/})
- * @param oversizePrefix {@value #OVERSIZE_PREFIX} (default {@code _cdc/oversize/})
- * @param deadLetterPrefix {@value #DEAD_LETTER_PREFIX} (default {@code _cdc/dead-letter/})
- * @param timeReserve {@value #TIME_RESERVE_MS}: when less time than this remains, the producer
- *     checkpoints and continues the file in a new invocation (default 60000)
- * @param checkpointEveryRows {@value #CHECKPOINT_EVERY_ROWS}: rows between checkpoints (default
- *     5000); a crash resends at most this many rows
- * @param lease {@value #LEASE_MS}: how long a producer's claim on an object or a table lasts
- *     without renewal (default 120000); a crashed producer blocks others this long at most
- * @param orderPoll {@value #ORDER_POLL_MS}: how often a change file waiting for its table's turn
- *     checks again (default 1000)
- * @param maxBatchRecords {@value #MAX_BATCH_RECORDS}: PutRecords entries per call (default 500)
- * @param maxRequestBytes {@value #MAX_REQUEST_BYTES}: bytes per PutRecords call (default 5 MiB)
- * @param maxRecordBytes {@value #MAX_RECORD_BYTES}: bytes per record incl. key (default 1 MiB)
- * @param maxPutAttempts {@value #MAX_PUT_ATTEMPTS}: attempts per entry before failing (default 10)
- * @param tableHandlers {@value #TABLE_HANDLERS}: {@code schema.table=ClassName,...} (consumer)
- * @param defaultHandler {@value #DEFAULT_HANDLER}: handler class for other tables (consumer;
- *     default {@link LoggingTableHandler})
- * @param handlerMaxAttempts {@value #HANDLER_MAX_ATTEMPTS}: handler attempts per change before it
- *     is dead-lettered (consumer; default 10)
+ * <p>Each variable is declared once, below: its name, which function reads it, its default, what it
+ * means and how its text is parsed. {@link #variables()} lists the declarations in order (the
+ * README's configuration table is checked against it by a test). To add a variable, add a name
+ * constant and a {@code declare(...)} next to the others, and an accessor.
  */
-public record FunctionEnvironment(
-    String streamName,
-    DmsCsvSettings dmsSettings,
-    TableDefinitions tables,
-    boolean aggregate,
-    String stateBucket,
-    String checkpointPrefix,
-    String rejectsPrefix,
-    String oversizePrefix,
-    String deadLetterPrefix,
-    Duration timeReserve,
-    int checkpointEveryRows,
-    Duration lease,
-    Duration orderPoll,
-    int maxBatchRecords,
-    long maxRequestBytes,
-    long maxRecordBytes,
-    int maxPutAttempts,
-    String tableHandlers,
-    String defaultHandler,
-    int handlerMaxAttempts) {
+public final class FunctionEnvironment {
+
+  /** Which function reads a variable. */
+  public enum Use {
+    PRODUCER,
+    CONSUMER,
+    BOTH;
+
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** Turns a variable's (trimmed, non-blank) text into its value. */
+  @FunctionalInterface
+  interface Parser<T> {
+    /**
+     * @throws ConfigurationException naming the variable, when the text is invalid
+     */
+    T parse(String name, String text);
+  }
+
+  /**
+   * One environment variable, as declared here.
+   *
+   * @param <T> the type of its value
+   */
+  public static final class Variable<T> {
+    private final String name;
+    private final Use use;
+    private final boolean required;
+    private final T defaultValue;
+    private final String defaultText;
+    private final boolean literalDefault;
+    private final String meaning;
+    private final Parser<T> parser;
+
+    private Variable(
+        String name,
+        Use use,
+        boolean required,
+        T defaultValue,
+        String defaultText,
+        boolean literalDefault,
+        String meaning,
+        Parser<T> parser) {
+      this.name = name;
+      this.use = use;
+      this.required = required;
+      this.defaultValue = defaultValue;
+      this.defaultText = defaultText;
+      this.literalDefault = literalDefault;
+      this.meaning = meaning;
+      this.parser = parser;
+    }
+
+    /** The variable's name, e.g. {@code CDC_STREAM_NAME}. */
+    public String name() {
+      return name;
+    }
+
+    /** The function that reads it. */
+    public Use use() {
+      return use;
+    }
+
+    /** True when the function that reads it cannot start without it. */
+    public boolean required() {
+      return required;
+    }
+
+    /**
+     * The default, as documentation shows it: a literal value, or a description such as {@code
+     * required}, {@code none} or {@code DMS defaults}; see {@link #defaultIsLiteral()}.
+     */
+    public String defaultText() {
+      return defaultText;
+    }
+
+    /** True when {@link #defaultText()} is a literal value (a number, a prefix, a class name). */
+    public boolean defaultIsLiteral() {
+      return literalDefault;
+    }
+
+    /** What the variable is for, in a sentence fragment. */
+    public String meaning() {
+      return meaning;
+    }
+
+    /** The value of a (trimmed, non-blank) text; throws ConfigurationException naming this. */
+    T parse(String text) {
+      return parser.parse(name, text);
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  private static final List<Variable<?>> DECLARED = new ArrayList<>();
+
+  // ---- The variables, in documentation order. ----
 
   public static final String STREAM_NAME = "CDC_STREAM_NAME";
-  public static final String DMS_SETTINGS = "CDC_DMS_SETTINGS";
-  public static final String TABLES = "CDC_TABLES";
-  public static final String AGGREGATE = "CDC_AGGREGATE";
+  private static final Variable<String> STREAM =
+      declare(required(STREAM_NAME, Use.PRODUCER, "the Kinesis stream", Parsers::text));
+
   public static final String STATE_BUCKET = "CDC_STATE_BUCKET";
+  private static final Variable<String> STATE =
+      declare(
+          required(
+              STATE_BUCKET,
+              Use.BOTH,
+              "bucket for checkpoints, rejects, oversize payloads, dead letters",
+              Parsers::text));
+
+  public static final String DMS_SETTINGS = "CDC_DMS_SETTINGS";
+  private static final Variable<DmsCsvSettings> SETTINGS =
+      declare(
+          described(
+              DMS_SETTINGS,
+              Use.BOTH,
+              DmsCsvSettings.defaults(),
+              "DMS defaults",
+              false,
+              "the S3 target endpoint's settings as JSON (`aws dms describe-endpoints` output or"
+                  + " the `S3Settings` object)",
+              (name, text) -> DmsCsvSettings.fromJson(text, name)));
+
+  public static final String TABLES = "CDC_TABLES";
+  private static final Variable<TableDefinitions> TABLE_DEFINITIONS =
+      declare(
+          described(
+              TABLES,
+              Use.BOTH,
+              TableDefinitions.empty(),
+              "none",
+              false,
+              "table definitions JSON: `{\"dbo.T\": {\"columns\": [...], \"primaryKey\": [...],"
+                  + " \"types\": {\"col\": \"DECIMAL(10,2)\"}}}`; columns are needed when files"
+                  + " have no header; types make values typed",
+              (name, text) -> TableDefinitions.fromJson(text, name)));
+
+  public static final String AGGREGATE = "CDC_AGGREGATE";
+  private static final Variable<Boolean> AGGREGATION =
+      declare(
+          optional(AGGREGATE, Use.PRODUCER, false, "KPL aggregation on the stream", Parsers::bool));
+
   public static final String CHECKPOINT_PREFIX = "CDC_CHECKPOINT_PREFIX";
+  private static final Variable<String> CHECKPOINTS =
+      declare(
+          prefix(
+              CHECKPOINT_PREFIX,
+              Use.PRODUCER,
+              "_cdc/checkpoints/",
+              "checkpoints, object leases and table cursors"));
+
   public static final String REJECTS_PREFIX = "CDC_REJECTS_PREFIX";
+  private static final Variable<String> REJECTS =
+      declare(
+          prefix(
+              REJECTS_PREFIX,
+              Use.PRODUCER,
+              "_cdc/rejects/",
+              "rejected rows, JSON lines per source object"));
+
   public static final String OVERSIZE_PREFIX = "CDC_OVERSIZE_PREFIX";
+  private static final Variable<String> OVERSIZE =
+      declare(
+          prefix(
+              OVERSIZE_PREFIX,
+              Use.BOTH,
+              "_cdc/oversize/",
+              "rows over the record limit (claim check)"));
+
   public static final String DEAD_LETTER_PREFIX = "CDC_DEAD_LETTER_PREFIX";
-  public static final String TIME_RESERVE_MS = "CDC_TIME_RESERVE_MS";
+  private static final Variable<String> DEAD_LETTERS =
+      declare(
+          prefix(
+              DEAD_LETTER_PREFIX,
+              Use.CONSUMER,
+              "_cdc/dead-letter/",
+              "records the consumer gave up on"));
+
   public static final String CHECKPOINT_EVERY_ROWS = "CDC_CHECKPOINT_EVERY_ROWS";
+  private static final Variable<Integer> CHECKPOINT_ROWS =
+      declare(
+          optional(
+              CHECKPOINT_EVERY_ROWS,
+              Use.PRODUCER,
+              5_000,
+              "rows between checkpoints: a crash resends at most this many",
+              Parsers.integer(1, 10_000_000)));
+
   public static final String LEASE_MS = "CDC_LEASE_MS";
+  private static final Variable<Duration> LEASE =
+      declare(
+          millis(
+              LEASE_MS,
+              Use.PRODUCER,
+              120_000,
+              "how long a claim on an object or a table lasts without renewal",
+              1_000,
+              3_600_000));
+
   public static final String ORDER_POLL_MS = "CDC_ORDER_POLL_MS";
+  private static final Variable<Duration> ORDER_POLL =
+      declare(
+          millis(
+              ORDER_POLL_MS,
+              Use.PRODUCER,
+              1_000,
+              "how often a change file waiting for its table's turn checks again",
+              50,
+              60_000));
+
+  public static final String TIME_RESERVE_MS = "CDC_TIME_RESERVE_MS";
+  private static final Variable<Duration> TIME_RESERVE =
+      declare(
+          millis(
+              TIME_RESERVE_MS,
+              Use.PRODUCER,
+              60_000,
+              "with less time left, checkpoint and continue in a new invocation",
+              1_000,
+              600_000));
+
   public static final String MAX_BATCH_RECORDS = "CDC_MAX_BATCH_RECORDS";
+  private static final Variable<Integer> BATCH_RECORDS =
+      declare(
+          optional(
+              MAX_BATCH_RECORDS,
+              Use.PRODUCER,
+              500,
+              "entries per PutRecords call",
+              Parsers.integer(1, 500)));
+
   public static final String MAX_REQUEST_BYTES = "CDC_MAX_REQUEST_BYTES";
+  private static final Variable<Long> REQUEST_BYTES =
+      declare(
+          optional(
+              MAX_REQUEST_BYTES,
+              Use.PRODUCER,
+              5L << 20,
+              "bytes per PutRecords call",
+              Parsers.wholeNumber(1024, 64L << 20)));
+
   public static final String MAX_RECORD_BYTES = "CDC_MAX_RECORD_BYTES";
+  private static final Variable<Long> RECORD_BYTES =
+      declare(
+          optional(
+              MAX_RECORD_BYTES,
+              Use.PRODUCER,
+              1L << 20,
+              "bytes per record including the partition key (newer streams allow up to 10 MiB)",
+              Parsers.wholeNumber(4096, 10L << 20)));
+
   public static final String MAX_PUT_ATTEMPTS = "CDC_MAX_PUT_ATTEMPTS";
+  private static final Variable<Integer> PUT_ATTEMPTS =
+      declare(
+          optional(
+              MAX_PUT_ATTEMPTS,
+              Use.PRODUCER,
+              10,
+              "attempts per entry before the invocation fails (and is retried from its checkpoint)",
+              Parsers.integer(1, 100)));
+
   public static final String TABLE_HANDLERS = "CDC_TABLE_HANDLERS";
+  private static final Variable<String> HANDLER_SPEC =
+      declare(
+          described(
+              TABLE_HANDLERS,
+              Use.CONSUMER,
+              null,
+              "none",
+              false,
+              "`schema.table=ClassName,...`",
+              Parsers::text));
+
   public static final String DEFAULT_HANDLER = "CDC_DEFAULT_HANDLER";
+  private static final Variable<String> DEFAULT_HANDLER_CLASS =
+      declare(
+          described(
+              DEFAULT_HANDLER,
+              Use.CONSUMER,
+              null,
+              LoggingTableHandler.class.getName(),
+              true,
+              "handler class for other tables",
+              Parsers::text));
+
   public static final String HANDLER_MAX_ATTEMPTS = "CDC_HANDLER_MAX_ATTEMPTS";
+  private static final Variable<Integer> HANDLER_ATTEMPTS =
+      declare(
+          optional(
+              HANDLER_MAX_ATTEMPTS,
+              Use.CONSUMER,
+              10,
+              "handler attempts per change before it is dead-lettered",
+              Parsers.integer(1, 1000)));
 
-  /** Every variable name, for documentation and checks. */
+  // ---- End of the variables. ----
+
+  /** Every variable name, in declaration order. */
   public static final List<String> NAMES =
-      List.of(
-          STREAM_NAME,
-          DMS_SETTINGS,
-          TABLES,
-          AGGREGATE,
-          STATE_BUCKET,
-          CHECKPOINT_PREFIX,
-          REJECTS_PREFIX,
-          OVERSIZE_PREFIX,
-          DEAD_LETTER_PREFIX,
-          TIME_RESERVE_MS,
-          CHECKPOINT_EVERY_ROWS,
-          LEASE_MS,
-          ORDER_POLL_MS,
-          MAX_BATCH_RECORDS,
-          MAX_REQUEST_BYTES,
-          MAX_RECORD_BYTES,
-          MAX_PUT_ATTEMPTS,
-          TABLE_HANDLERS,
-          DEFAULT_HANDLER,
-          HANDLER_MAX_ATTEMPTS);
+      DECLARED.stream().map(Variable::name).collect(Collectors.toUnmodifiableList());
 
-  public FunctionEnvironment {
-    Objects.requireNonNull(dmsSettings, "dmsSettings");
-    Objects.requireNonNull(tables, "tables");
+  private final Map<Variable<?>, Object> values;
+
+  private FunctionEnvironment(Map<Variable<?>, Object> values) {
+    this.values = values;
+  }
+
+  /** The declared variables, in documentation order. */
+  public static List<Variable<?>> variables() {
+    return Collections.unmodifiableList(DECLARED);
   }
 
   /** Reads the process environment. */
@@ -125,126 +353,255 @@ public record FunctionEnvironment(
    * @throws ConfigurationException listing every missing or invalid variable
    */
   public static FunctionEnvironment from(Map<String, String> env) {
-    Reader r = new Reader(env);
-    FunctionEnvironment e =
-        new FunctionEnvironment(
-            r.text(STREAM_NAME, null),
-            r.settings(),
-            r.tables(),
-            r.bool(AGGREGATE, false),
-            r.text(STATE_BUCKET, null),
-            r.prefix(CHECKPOINT_PREFIX, "_cdc/checkpoints/"),
-            r.prefix(REJECTS_PREFIX, "_cdc/rejects/"),
-            r.prefix(OVERSIZE_PREFIX, "_cdc/oversize/"),
-            r.prefix(DEAD_LETTER_PREFIX, "_cdc/dead-letter/"),
-            Duration.ofMillis(r.number(TIME_RESERVE_MS, 60_000, 1_000, 600_000)),
-            (int) r.number(CHECKPOINT_EVERY_ROWS, 5_000, 1, 10_000_000),
-            Duration.ofMillis(r.number(LEASE_MS, 120_000, 1_000, 3_600_000)),
-            Duration.ofMillis(r.number(ORDER_POLL_MS, 1_000, 50, 60_000)),
-            (int) r.number(MAX_BATCH_RECORDS, 500, 1, 500),
-            r.number(MAX_REQUEST_BYTES, 5L << 20, 1024, 64L << 20),
-            r.number(MAX_RECORD_BYTES, 1L << 20, 4096, 10L << 20),
-            (int) r.number(MAX_PUT_ATTEMPTS, 10, 1, 100),
-            r.text(TABLE_HANDLERS, null),
-            r.text(DEFAULT_HANDLER, null),
-            (int) r.number(HANDLER_MAX_ATTEMPTS, 10, 1, 1000));
-    if (e.stateBucket == null) {
-      r.problems.add(STATE_BUCKET + " is required (bucket for checkpoints, rejects, payloads)");
+    Map<Variable<?>, Object> values = new IdentityHashMap<>();
+    List<String> problems = new ArrayList<>();
+    for (Variable<?> v : DECLARED) {
+      String text = env.get(v.name);
+      Object value = v.defaultValue;
+      if (text != null && !text.isBlank()) {
+        try {
+          value = v.parse(text.trim());
+        } catch (ConfigurationException e) {
+          problems.add(e.getMessage());
+        }
+      } else if (v.required && v.use == Use.BOTH) {
+        problems.add(v.name + " is required (" + v.meaning + ")");
+      }
+      values.put(v, value);
     }
-    r.throwIfProblems();
-    return e;
+    if (!problems.isEmpty()) {
+      throw new ConfigurationException(
+          "invalid function configuration: " + String.join("; ", problems));
+    }
+    return new FunctionEnvironment(values);
   }
 
   /** Checks what the producer needs beyond the common variables. */
   public FunctionEnvironment requireProducer() {
-    if (streamName == null) {
-      throw new ConfigurationException(STREAM_NAME + " is required by the producer function");
+    List<String> missing = new ArrayList<>();
+    for (Variable<?> v : DECLARED) {
+      if (v.required && v.use == Use.PRODUCER && values.get(v) == null) {
+        missing.add(v.name);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new ConfigurationException(
+          String.join(", ", missing) + " is required by the producer function");
     }
     return this;
   }
 
-  private static final class Reader {
-    private final Map<String, String> env;
-    private final List<String> problems = new ArrayList<>();
+  @SuppressWarnings("unchecked")
+  <T> T get(Variable<T> variable) {
+    return (T) values.get(variable);
+  }
 
-    Reader(Map<String, String> env) {
-      this.env = env;
+  /** {@value #STREAM_NAME}: the Kinesis stream (producer; required there), or null. */
+  public String streamName() {
+    return get(STREAM);
+  }
+
+  /** {@value #DMS_SETTINGS}: the DMS S3 endpoint settings; DMS defaults when unset. */
+  public DmsCsvSettings dmsSettings() {
+    return get(SETTINGS);
+  }
+
+  /** {@value #TABLES}: the table definitions (empty when unset). */
+  public TableDefinitions tables() {
+    return get(TABLE_DEFINITIONS);
+  }
+
+  /** {@value #AGGREGATE}: KPL aggregation on the stream. */
+  public boolean aggregate() {
+    return get(AGGREGATION);
+  }
+
+  /** {@value #STATE_BUCKET}: the bucket for checkpoints, rejects, payloads and dead letters. */
+  public String stateBucket() {
+    return get(STATE);
+  }
+
+  /** {@value #CHECKPOINT_PREFIX}, ending in {@code /}. */
+  public String checkpointPrefix() {
+    return get(CHECKPOINTS);
+  }
+
+  /** {@value #REJECTS_PREFIX}, ending in {@code /}. */
+  public String rejectsPrefix() {
+    return get(REJECTS);
+  }
+
+  /** {@value #OVERSIZE_PREFIX}, ending in {@code /}. */
+  public String oversizePrefix() {
+    return get(OVERSIZE);
+  }
+
+  /** {@value #DEAD_LETTER_PREFIX}, ending in {@code /}. */
+  public String deadLetterPrefix() {
+    return get(DEAD_LETTERS);
+  }
+
+  /** {@value #TIME_RESERVE_MS}: with less time left, the producer continues in a new call. */
+  public Duration timeReserve() {
+    return get(TIME_RESERVE);
+  }
+
+  /** {@value #CHECKPOINT_EVERY_ROWS}: rows between checkpoints. */
+  public int checkpointEveryRows() {
+    return get(CHECKPOINT_ROWS);
+  }
+
+  /** {@value #LEASE_MS}: how long a claim on an object or a table lasts without renewal. */
+  public Duration lease() {
+    return get(LEASE);
+  }
+
+  /** {@value #ORDER_POLL_MS}: how often a change file waiting for its turn checks again. */
+  public Duration orderPoll() {
+    return get(ORDER_POLL);
+  }
+
+  /** {@value #MAX_BATCH_RECORDS}: PutRecords entries per call. */
+  public int maxBatchRecords() {
+    return get(BATCH_RECORDS);
+  }
+
+  /** {@value #MAX_REQUEST_BYTES}: bytes per PutRecords call. */
+  public long maxRequestBytes() {
+    return get(REQUEST_BYTES);
+  }
+
+  /** {@value #MAX_RECORD_BYTES}: bytes per record including the partition key. */
+  public long maxRecordBytes() {
+    return get(RECORD_BYTES);
+  }
+
+  /** {@value #MAX_PUT_ATTEMPTS}: attempts per entry before failing. */
+  public int maxPutAttempts() {
+    return get(PUT_ATTEMPTS);
+  }
+
+  /** {@value #TABLE_HANDLERS}: {@code schema.table=ClassName,...}, or null. */
+  public String tableHandlers() {
+    return get(HANDLER_SPEC);
+  }
+
+  /** {@value #DEFAULT_HANDLER}: the handler class for other tables, or null for the logging one. */
+  public String defaultHandler() {
+    return get(DEFAULT_HANDLER_CLASS);
+  }
+
+  /** {@value #HANDLER_MAX_ATTEMPTS}: handler attempts per change before it is dead-lettered. */
+  public int handlerMaxAttempts() {
+    return get(HANDLER_ATTEMPTS);
+  }
+
+  @Override
+  public String toString() {
+    // Names and values of the settings only: nothing here is a secret or a row value.
+    StringBuilder s = new StringBuilder("FunctionEnvironment[");
+    for (Variable<?> v : DECLARED) {
+      if (s.charAt(s.length() - 1) != '[') {
+        s.append(", ");
+      }
+      s.append(v.name).append('=').append(values.get(v));
+    }
+    return s.append(']').toString();
+  }
+
+  // ---- Declaration helpers. ----
+
+  private static <T> Variable<T> declare(Variable<T> v) {
+    for (Variable<?> d : DECLARED) {
+      if (d.name.equals(v.name)) {
+        throw new IllegalStateException(v.name + " is declared twice");
+      }
+    }
+    DECLARED.add(v);
+    return v;
+  }
+
+  private static <T> Variable<T> required(String name, Use use, String meaning, Parser<T> p) {
+    return new Variable<>(name, use, true, null, "required", false, meaning, p);
+  }
+
+  private static <T> Variable<T> optional(
+      String name, Use use, T dflt, String meaning, Parser<T> p) {
+    return new Variable<>(
+        name, use, false, Objects.requireNonNull(dflt), dflt.toString(), true, meaning, p);
+  }
+
+  /** A variable whose default value is shown as {@code defaultText} (a description or literal). */
+  private static <T> Variable<T> described(
+      String name,
+      Use use,
+      T dflt,
+      String defaultText,
+      boolean literal,
+      String meaning,
+      Parser<T> p) {
+    return new Variable<>(name, use, false, dflt, defaultText, literal, meaning, p);
+  }
+
+  private static Variable<String> prefix(String name, Use use, String dflt, String meaning) {
+    return optional(name, use, dflt, meaning, Parsers::prefix);
+  }
+
+  private static Variable<Duration> millis(
+      String name, Use use, long dflt, String meaning, long min, long max) {
+    Parser<Long> ms = Parsers.wholeNumber(min, max);
+    return new Variable<>(
+        name,
+        use,
+        false,
+        Duration.ofMillis(dflt),
+        Long.toString(dflt),
+        true,
+        meaning,
+        (n, text) -> Duration.ofMillis(ms.parse(n, text)));
+  }
+
+  /** How variable texts become values; each problem names the variable. */
+  private static final class Parsers {
+    private Parsers() {}
+
+    static String text(String name, String text) {
+      return text;
     }
 
-    String text(String name, String dflt) {
-      String v = env.get(name);
-      return v == null || v.isBlank() ? dflt : v.trim();
-    }
-
-    String prefix(String name, String dflt) {
-      String v = text(name, dflt);
+    static String prefix(String name, String text) {
+      String v = text;
       while (v.startsWith("/")) {
         v = v.substring(1);
       }
       return v.isEmpty() || v.endsWith("/") ? v : v + "/";
     }
 
-    boolean bool(String name, boolean dflt) {
-      String v = text(name, null);
-      if (v == null) {
-        return dflt;
+    static boolean bool(String name, String text) {
+      if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+        return Boolean.parseBoolean(text);
       }
-      if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
-        return Boolean.parseBoolean(v);
-      }
-      problems.add(name + " must be true or false");
-      return dflt;
+      throw new ConfigurationException(name + " must be true or false");
     }
 
-    long number(String name, long dflt, long min, long max) {
-      String v = text(name, null);
-      if (v == null) {
-        return dflt;
-      }
-      try {
-        long n = Long.parseLong(v);
+    static Parser<Long> wholeNumber(long min, long max) {
+      return (name, text) -> {
+        long n;
+        try {
+          n = Long.parseLong(text);
+        } catch (NumberFormatException e) {
+          throw new ConfigurationException(name + " must be a whole number");
+        }
         if (n < min || n > max) {
-          problems.add(name + " must be between " + min + " and " + max);
-          return dflt;
+          throw new ConfigurationException(name + " must be between " + min + " and " + max);
         }
         return n;
-      } catch (NumberFormatException e) {
-        problems.add(name + " must be a whole number");
-        return dflt;
-      }
+      };
     }
 
-    DmsCsvSettings settings() {
-      String v = text(DMS_SETTINGS, null);
-      if (v == null) {
-        return DmsCsvSettings.defaults();
-      }
-      try {
-        return DmsCsvSettings.fromJson(v, DMS_SETTINGS);
-      } catch (ConfigurationException e) {
-        problems.add(e.getMessage());
-        return DmsCsvSettings.defaults();
-      }
-    }
-
-    TableDefinitions tables() {
-      String v = text(TABLES, null);
-      if (v == null) {
-        return TableDefinitions.empty();
-      }
-      try {
-        return TableDefinitions.fromJson(v, TABLES);
-      } catch (ConfigurationException e) {
-        problems.add(e.getMessage());
-        return TableDefinitions.empty();
-      }
-    }
-
-    void throwIfProblems() {
-      if (!problems.isEmpty()) {
-        throw new ConfigurationException(
-            "invalid function configuration: " + String.join("; ", problems));
-      }
+    static Parser<Integer> integer(int min, int max) {
+      Parser<Long> n = wholeNumber(min, max);
+      return (name, text) -> n.parse(name, text).intValue();
     }
   }
 }

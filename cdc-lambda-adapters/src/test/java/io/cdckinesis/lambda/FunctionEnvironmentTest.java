@@ -5,7 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cdckinesis.core.ConfigurationException;
 import io.cdckinesis.core.TableId;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -82,7 +89,72 @@ class FunctionEnvironmentTest {
   }
 
   @Test
-  void everyVariableIsListed() {
-    assertThat(FunctionEnvironment.NAMES).hasSize(20).allMatch(n -> n.startsWith("CDC_"));
+  void everyNameConstantIsDeclaredOnceWithItsDocumentation() throws IllegalAccessException {
+    List<String> constants = new ArrayList<>();
+    for (Field f : FunctionEnvironment.class.getFields()) {
+      if (f.getType() == String.class && Modifier.isStatic(f.getModifiers())) {
+        constants.add((String) f.get(null));
+      }
+    }
+
+    assertThat(FunctionEnvironment.NAMES)
+        .containsExactlyInAnyOrderElementsOf(constants)
+        .doesNotHaveDuplicates()
+        .allMatch(n -> n.startsWith("CDC_"));
+    assertThat(FunctionEnvironment.variables())
+        .allSatisfy(v -> assertThat(v.meaning()).as(v.name()).isNotBlank())
+        .allSatisfy(v -> assertThat(v.defaultText()).as(v.name()).isNotBlank());
+  }
+
+  @Test
+  void everyUnsetVariableTakesTheDefaultItsDocumentationShows() {
+    FunctionEnvironment env = FunctionEnvironment.from(Map.of("CDC_STATE_BUCKET", "state"));
+
+    for (FunctionEnvironment.Variable<?> v : FunctionEnvironment.variables()) {
+      if (v.defaultIsLiteral() && !v.name().equals(FunctionEnvironment.DEFAULT_HANDLER)) {
+        assertThat(env.get(v)).as(v.name()).isEqualTo(v.parse(v.defaultText()));
+      }
+    }
+    assertThat(env.defaultHandler()).isNull(); // TableHandlers' default: LoggingTableHandler
+  }
+
+  @Test
+  void aRequiredVariableOfOneFunctionIsCheckedOnlyForThatFunction() {
+    FunctionEnvironment env = FunctionEnvironment.from(Map.of("CDC_STATE_BUCKET", "state"));
+
+    assertThat(env.streamName()).isNull();
+    assertThatThrownBy(env::requireProducer)
+        .hasMessage("CDC_STREAM_NAME is required by the producer function");
+  }
+
+  /**
+   * The README's configuration table is the declarations rendered: adding or changing a variable
+   * without its documentation fails here, with the rows to paste.
+   */
+  @Test
+  void theReadmeConfigurationTableMatchesTheDeclarations() throws IOException {
+    List<String> readme = Files.readAllLines(Path.of("..", "README.md"));
+    int heading = readme.indexOf("## Configuration reference (environment variables)");
+    assertThat(heading).as("README section").isNotNegative();
+    int header = heading;
+    while (!readme.get(header).startsWith("| variable |")) {
+      header++;
+    }
+    List<String> documented = new ArrayList<>();
+    for (int i = header + 2; i < readme.size() && readme.get(i).startsWith("|"); i++) {
+      documented.add(readme.get(i));
+    }
+
+    List<String> declared =
+        FunctionEnvironment.variables().stream().map(FunctionEnvironmentTest::row).toList();
+
+    assertThat(String.join("\n", documented))
+        .as("README.md configuration table; expected rows:%n%s%n", String.join("\n", declared))
+        .isEqualTo(String.join("\n", declared));
+  }
+
+  private static String row(FunctionEnvironment.Variable<?> v) {
+    String dflt = v.defaultIsLiteral() ? "`" + v.defaultText() + "`" : v.defaultText();
+    return "| `" + v.name() + "` | " + v.use() + " | " + dflt + " | " + v.meaning() + " |";
   }
 }
