@@ -209,10 +209,14 @@ public final class ChangeConsumer {
     if (e instanceof Envelope.Data data) {
       return data.record();
     }
+    if (e instanceof Envelope.Control c) {
+      throw new EnvelopeException(
+          "control records are not handled by this consumer yet: " + c.table());
+    }
     Envelope.Pointer pointer = (Envelope.Pointer) e;
     if (payloads == null) {
       throw new StoreException(
-          "oversize record at " + e.position() + " but no payload store is configured",
+          "oversize record at " + pointer.position() + " but no payload store is configured",
           null,
           false);
     }
