@@ -2,9 +2,11 @@ package io.cdckinesis.kinesis;
 
 import io.cdckinesis.core.ChangeRecord;
 import io.cdckinesis.core.ConfigurationException;
+import io.cdckinesis.core.ControlRecord;
 import io.cdckinesis.core.EnvelopeCodec;
 import io.cdckinesis.core.spi.ChangeSink;
 import io.cdckinesis.core.spi.PayloadStore;
+import io.cdckinesis.kinesis.internal.ControlBroadcast;
 import io.cdckinesis.kinesis.internal.MonotonicClock;
 import io.cdckinesis.kinesis.internal.SinkEngine;
 import io.cdckinesis.kinesis.internal.StreamRef;
@@ -43,9 +45,11 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 public final class KinesisChangeSink implements ChangeSink {
 
   private final SinkEngine engine;
+  private final ControlBroadcast controls;
 
-  private KinesisChangeSink(SinkEngine engine) {
+  private KinesisChangeSink(SinkEngine engine, ControlBroadcast controls) {
     this.engine = engine;
+    this.controls = controls;
   }
 
   public static Builder builder() {
@@ -62,6 +66,19 @@ public final class KinesisChangeSink implements ChangeSink {
   public void write(ChangeRecord record) {
     Objects.requireNonNull(record, "record");
     engine.write(record);
+  }
+
+  /**
+   * Writes a control record to every open shard, after everything written before it is
+   * acknowledged: each shard's reader sees it between the records written before and after it.
+   *
+   * @throws KinesisWriteException when writing has failed for good
+   */
+  @Override
+  public void writeControl(ControlRecord record) {
+    Objects.requireNonNull(record, "record");
+    engine.flush();
+    controls.send(record);
   }
 
   /**
@@ -172,16 +189,18 @@ public final class KinesisChangeSink implements ChangeSink {
           || (streamArn != null && streamArn.isBlank())) {
         throw new ConfigurationException("KinesisChangeSink's stream name or ARN is blank");
       }
+      StreamRef stream = new StreamRef(streamName, streamArn);
       return new KinesisChangeSink(
           new SinkEngine(
               client,
-              new StreamRef(streamName, streamArn),
+              stream,
               codec,
               config,
               payloadStore,
               clock == null ? new MonotonicClock() : clock,
               sleeper,
-              metricsListener));
+              metricsListener),
+          new ControlBroadcast(client, stream, codec, sleeper, config.maxAttempts()));
     }
   }
 }

@@ -5,12 +5,14 @@ import io.cdckinesis.core.spi.ChangeSink;
 import io.cdckinesis.core.spi.PayloadStore;
 import io.cdckinesis.kinesis.KinesisChangeSink;
 import io.cdckinesis.kinesis.KinesisSinkConfig;
-import io.cdckinesis.s3.S3CheckpointStore;
-import io.cdckinesis.s3.S3Listing;
+import io.cdckinesis.pipeline.FencedSink;
+import io.cdckinesis.pipeline.ProducerEngine;
 import io.cdckinesis.s3.S3Location;
-import io.cdckinesis.s3.S3ObjectSource;
+import io.cdckinesis.s3.S3ObjectStore;
 import io.cdckinesis.s3.S3PayloadStore;
 import io.cdckinesis.s3.S3RejectSink;
+import io.cdckinesis.s3.S3StateStore;
+import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -45,12 +47,12 @@ public final class CdcFunctions {
   }
 
   /**
-   * The producer: S3 source, checkpoints, rejects, and a Kinesis sink per object run.
+   * The producer engine: DMS files from S3, table states in the state bucket, rejects there too,
+   * and a fenced Kinesis sink per run on a table.
    *
-   * @param sinkMetrics receives each object run's sink metrics when its sink is done (may be a
-   *     no-op)
+   * @param sinkMetrics receives each run's sink metrics as it goes (may be a no-op)
    */
-  public static DmsObjectProducer producer(
+  public static ProducerEngine producer(
       FunctionEnvironment env,
       S3Client s3,
       KinesisClient kinesis,
@@ -59,10 +61,10 @@ public final class CdcFunctions {
   }
 
   /**
-   * The producer, with each object run's sink passed through {@code sinkDecorator} (the demo and
-   * the fault-injection tests wrap it to simulate crashes).
+   * The producer engine, with each run's sink passed through {@code sinkDecorator} (the demo wraps
+   * it to count and to simulate crashes).
    */
-  public static DmsObjectProducer producer(
+  public static ProducerEngine producer(
       FunctionEnvironment env,
       S3Client s3,
       KinesisClient kinesis,
@@ -73,33 +75,35 @@ public final class CdcFunctions {
     PayloadStore payloads = payloadStore(env, s3);
     EnvelopeCodec codec = EnvelopeCodec.withTables(env.tables());
     S3Location rejects = S3Location.of(env.stateBucket(), env.rejectsPrefix());
-    return DmsObjectProducer.builder()
+    Duration lease = env.lease();
+    return ProducerEngine.builder()
         .settings(env.dmsSettings())
         .tables(env.tables())
-        .source(S3ObjectSource.builder().client(s3).build())
-        .listing(new S3Listing(s3))
-        .checkpoints(
-            S3CheckpointStore.builder()
+        .objects(new S3ObjectStore(s3))
+        .states(
+            S3StateStore.builder()
                 .client(s3)
-                .location(S3Location.of(env.stateBucket(), env.checkpointPrefix()))
+                .location(S3Location.of(env.stateBucket(), env.statePrefix()))
                 .build())
         .sinks(
-            () ->
-                sinkDecorator.apply(
-                    KinesisChangeSink.builder()
-                        .client(kinesis)
-                        .streamName(env.streamName())
-                        .codec(codec)
-                        .config(config)
-                        .payloadStore(payloads)
-                        .metricsListener(sinkMetrics)
-                        .build()))
+            fence ->
+                new FencedSink(
+                    sinkDecorator.apply(
+                        KinesisChangeSink.builder()
+                            .client(kinesis)
+                            .streamName(env.streamName())
+                            .codec(codec)
+                            .config(config)
+                            .payloadStore(payloads)
+                            .metricsListener(sinkMetrics)
+                            .build()),
+                    fence))
         .rejectSinks(
-            (ref, owner) ->
+            (uri, owner) ->
                 S3RejectSink.builder().client(s3).location(rejects).runId(runId(owner)).build())
         .checkpointEveryRows(env.checkpointEveryRows())
-        .lease(env.lease())
-        .pollInterval(env.orderPoll())
+        .checkpointEvery(lease.dividedBy(3))
+        .lease(lease, lease.dividedBy(4))
         .timeReserve(env.timeReserve())
         .build();
   }

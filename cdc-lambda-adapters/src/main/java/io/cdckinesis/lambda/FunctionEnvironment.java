@@ -172,14 +172,28 @@ public final class FunctionEnvironment {
       declare(
           optional(AGGREGATE, Use.PRODUCER, false, "KPL aggregation on the stream", Parsers::bool));
 
-  public static final String CHECKPOINT_PREFIX = "CDC_CHECKPOINT_PREFIX";
-  private static final Variable<String> CHECKPOINTS =
+  public static final String STATE_PREFIX = "CDC_STATE_PREFIX";
+  private static final Variable<String> STATES =
       declare(
           prefix(
-              CHECKPOINT_PREFIX,
+              STATE_PREFIX,
               Use.PRODUCER,
-              "_cdc/checkpoints/",
-              "checkpoints, object leases and table cursors"));
+              "_cdc/state/",
+              "table states (lease, load generation, progress); the store cleans up after itself:"
+                  + " set no expiry rule on it"));
+
+  public static final String DMS_BUCKET = "CDC_DMS_BUCKET";
+  private static final Variable<String> DMS_BUCKET_NAME =
+      declare(
+          described(
+              DMS_BUCKET,
+              Use.PRODUCER,
+              null,
+              "none",
+              false,
+              "the bucket DMS writes to: the sweep (`SweepHandler`) lists its tables; required"
+                  + " by the sweep",
+              Parsers::text));
 
   public static final String REJECTS_PREFIX = "CDC_REJECTS_PREFIX";
   private static final Variable<String> REJECTS =
@@ -225,20 +239,9 @@ public final class FunctionEnvironment {
               LEASE_MS,
               Use.PRODUCER,
               120_000,
-              "how long a claim on an object or a table lasts without renewal",
+              "how long a claim on a table lasts without renewal; a writer stops a quarter of it before its end",
               1_000,
               3_600_000));
-
-  public static final String ORDER_POLL_MS = "CDC_ORDER_POLL_MS";
-  private static final Variable<Duration> ORDER_POLL =
-      declare(
-          millis(
-              ORDER_POLL_MS,
-              Use.PRODUCER,
-              1_000,
-              "how often a change file waiting for its table's turn checks again",
-              50,
-              60_000));
 
   public static final String TIME_RESERVE_MS = "CDC_TIME_RESERVE_MS";
   private static final Variable<Duration> TIME_RESERVE =
@@ -421,9 +424,14 @@ public final class FunctionEnvironment {
     return get(STATE);
   }
 
-  /** {@value #CHECKPOINT_PREFIX}, ending in {@code /}. */
-  public String checkpointPrefix() {
-    return get(CHECKPOINTS);
+  /** {@value #STATE_PREFIX}, ending in {@code /}. */
+  public String statePrefix() {
+    return get(STATES);
+  }
+
+  /** {@value #DMS_BUCKET}: the bucket the sweep lists, or null. */
+  public String dmsBucket() {
+    return get(DMS_BUCKET_NAME);
   }
 
   /** {@value #REJECTS_PREFIX}, ending in {@code /}. */
@@ -454,11 +462,6 @@ public final class FunctionEnvironment {
   /** {@value #LEASE_MS}: how long a claim on an object or a table lasts without renewal. */
   public Duration lease() {
     return get(LEASE);
-  }
-
-  /** {@value #ORDER_POLL_MS}: how often a change file waiting for its turn checks again. */
-  public Duration orderPoll() {
-    return get(ORDER_POLL);
   }
 
   /** {@value #MAX_BATCH_RECORDS}: PutRecords entries per call. */

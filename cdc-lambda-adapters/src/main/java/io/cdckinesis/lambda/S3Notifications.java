@@ -24,10 +24,18 @@ public final class S3Notifications {
    * the Lambda runtime's event mapping reads), the key URL-encoded as S3 encodes it.
    */
   public static byte[] json(List<S3ObjectRef> objects) {
+    return json(objects, "ObjectCreated:Put");
+  }
+
+  /**
+   * An S3 event with a record per object and the given event name, e.g. {@code
+   * ObjectRemoved:Delete} (a delete by someone) or {@code LifecycleExpiration:Delete}.
+   */
+  public static byte[] json(List<S3ObjectRef> objects, String eventName) {
     ObjectNode root = JSON.createObjectNode();
     ArrayNode records = root.putArray("Records");
     for (S3ObjectRef object : objects) {
-      addRecord(records.addObject(), object);
+      addRecord(records.addObject(), object, eventName);
     }
     try {
       return JSON.writeValueAsBytes(root);
@@ -36,13 +44,13 @@ public final class S3Notifications {
     }
   }
 
-  private static void addRecord(ObjectNode record, S3ObjectRef object) {
+  private static void addRecord(ObjectNode record, S3ObjectRef object, String eventName) {
     record.put("eventVersion", "2.1");
     record.put("eventSource", "aws:s3");
     String region = System.getenv("AWS_REGION");
     record.put("awsRegion", region == null ? "us-east-1" : region);
     record.put("eventTime", Instant.now().toString());
-    record.put("eventName", "ObjectCreated:Put");
+    record.put("eventName", eventName);
     record.putObject("userIdentity").put("principalId", "cdc-kinesis-continuation");
     record.putObject("requestParameters").put("sourceIPAddress", "127.0.0.1");
     ObjectNode response = record.putObject("responseElements");

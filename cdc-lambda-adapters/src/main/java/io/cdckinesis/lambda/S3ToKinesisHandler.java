@@ -4,42 +4,42 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification;
-import io.cdckinesis.core.CdcException;
-import io.cdckinesis.core.DmsFileName;
+import io.cdckinesis.core.spi.ContinuationInvoker;
 import io.cdckinesis.lambda.internal.FunctionClients;
 import io.cdckinesis.lambda.internal.SelfInvokingContinuation;
+import io.cdckinesis.pipeline.ObjectHint;
+import io.cdckinesis.pipeline.ObjectOutcome;
+import io.cdckinesis.pipeline.ProducerEngine;
+import io.cdckinesis.pipeline.ProducerResult;
+import io.cdckinesis.pipeline.RunContext;
 import io.cdckinesis.s3.S3EventKeys;
-import io.cdckinesis.s3.S3ObjectRef;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The producer Lambda function, triggered by S3 object-created notifications for the DMS bucket.
- * Sends every DMS object of the event through a {@link DmsObjectProducer} to Kinesis.
+ * The producer Lambda function, triggered by the DMS bucket's S3 notifications (objects created,
+ * and objects removed, which may reveal a truncated table). The event only says which tables to
+ * look at: the {@link ProducerEngine} lists each table's folder and sends what is pending there, in
+ * DMS order, under the table's lease.
  *
  * <p>Handler: {@code io.cdckinesis.lambda.S3ToKinesisHandler::handleRequest}. Configured by
- * environment variables ({@link FunctionEnvironment}); clients are built once per container.
- *
- * <p>Every record of the event is processed, even when an earlier one fails; the invocation then
- * fails as a whole so that Lambda retries the event, and objects already sent are skipped by their
- * checkpoints. Keys are URL-decoded. Objects that are not DMS data files are ignored with a log
- * line. A malformed event record is logged and counted, not retried (retrying cannot fix it).
+ * environment variables ({@link FunctionEnvironment}); clients are built once per container. A
+ * table that fails makes the invocation fail (after the event's other tables were processed), so
+ * that Lambda retries it and it resumes from its saved progress. Deletions by lifecycle rules are
+ * ignored; a malformed event record is logged and counted, not retried.
  */
 public class S3ToKinesisHandler implements RequestHandler<S3Event, ProducerResult> {
 
   private static final Logger LOG = LoggerFactory.getLogger(S3ToKinesisHandler.class);
 
-  private final DmsObjectProducer producer;
+  private final ProducerEngine engine;
   private final Function<Context, ContinuationInvoker> continuations;
   private final EmfMetrics metrics;
 
@@ -47,142 +47,74 @@ public class S3ToKinesisHandler implements RequestHandler<S3Event, ProducerResul
   public S3ToKinesisHandler() {
     FunctionEnvironment env = FunctionEnvironment.fromSystem().requireProducer();
     FunctionClients clients = FunctionClients.shared();
-    this.producer = CdcFunctions.producer(env, clients.s3(), clients.kinesis(), m -> {});
+    this.engine = CdcFunctions.producer(env, clients.s3(), clients.kinesis(), m -> {});
     this.continuations = context -> new SelfInvokingContinuation(clients.lambda(), context);
     this.metrics = new EmfMetrics();
   }
 
   /** Uses parts built elsewhere (tests, the demo). */
   public S3ToKinesisHandler(
-      DmsObjectProducer producer,
+      ProducerEngine engine,
       Function<Context, ContinuationInvoker> continuations,
       EmfMetrics metrics) {
-    this.producer = Objects.requireNonNull(producer, "producer");
+    this.engine = Objects.requireNonNull(engine, "engine");
     this.continuations = Objects.requireNonNull(continuations, "continuations");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
   }
 
   @Override
   public ProducerResult handleRequest(S3Event event, Context context) {
-    String owner =
-        context != null && context.getAwsRequestId() != null
-            ? context.getAwsRequestId()
-            : UUID.randomUUID().toString();
-    ContinuationInvoker continuation = continuations.apply(context);
-    List<ObjectOutcome> outcomes = new ArrayList<>();
-    List<String> busy = new ArrayList<>();
-    RuntimeException failure = null;
-    int malformed = 0;
     List<S3EventNotification.S3EventNotificationRecord> records =
         event == null || event.getRecords() == null ? List.of() : event.getRecords();
     if (records.isEmpty()) {
       LOG.warn("S3 event without records: nothing to do");
     }
-    List<S3ObjectRef> objects = new ArrayList<>();
+    List<ObjectHint> hints = new ArrayList<>();
+    int malformed = 0;
     for (int r = 0; r < records.size(); r++) {
       S3EventNotification.S3EventNotificationRecord record = records.get(r);
-      S3ObjectRef ref = objectOf(record, r + 1);
-      if (ref == null) {
+      ObjectHint hint = hintOf(record, r + 1);
+      if (hint == null) {
         malformed++;
-      } else if (record.getEventName() != null
-          && !record.getEventName().startsWith("ObjectCreated")) {
-        LOG.atInfo()
-            .setMessage("ignoring a non-create S3 event")
-            .addKeyValue("event", record.getEventName())
-            .addKeyValue("object", ref.uri())
-            .log();
-      } else {
-        objects.add(ref);
+      } else if (hint != IGNORED) {
+        hints.add(hint);
       }
     }
-    // Several files of one table in one event go out in DMS order (full load first, then changes
-    // by time), so that a key's changes reach the stream in order.
-    objects.sort(DMS_ORDER);
-    // A table whose object is unfinished (failed, busy elsewhere) holds back its later objects, so
-    // that they never overtake it; the event's retry brings them again.
-    Set<Object> heldBack = new HashSet<>();
-    for (int i = 0; i < objects.size(); i++) {
-      S3ObjectRef ref = objects.get(i);
-      Object table = producer.tableOf(ref).map(t -> (Object) t).orElse(ref);
-      if (heldBack.contains(table)) {
-        busy.add(ref.uri());
-        continue;
-      }
-      try {
-        List<ObjectOutcome> produced = producer.produce(ref, owner, () -> remainingMillis(context));
-        S3ObjectRef continued = null;
-        for (ObjectOutcome outcome : produced) {
-          outcomes.add(outcome);
-          LOG.atInfo()
-              .setMessage("object processed")
-              .addKeyValue("object", outcome.objectUri())
-              .addKeyValue("status", outcome.status())
-              .addKeyValue("rows", outcome.rows())
-              .addKeyValue("records", outcome.records())
-              .addKeyValue("rejected", outcome.rejected())
-              .log();
-          if (outcome.status() == ObjectOutcome.Status.BUSY_ELSEWHERE) {
-            busy.add(outcome.objectUri());
-            heldBack.add(table);
-          } else if (outcome.status() == ObjectOutcome.Status.CONTINUED) {
-            continued = S3ObjectRef.parse(outcome.objectUri());
-          }
-        }
-        if (continued != null) {
-          // The unfinished object first, then everything not reached, in one new invocation.
-          List<S3ObjectRef> rest = new ArrayList<>();
-          rest.add(continued);
-          objects.subList(i, objects.size()).stream()
-              .filter(o -> !o.uri().equals(rest.get(0).uri()))
-              .forEach(rest::add);
-          continuation.continueLater(rest);
-          break;
-        }
-      } catch (RuntimeException e) {
-        LOG.atError()
-            .setMessage("object failed; the event will be retried and resume from the checkpoint")
-            .addKeyValue("object", ref.uri())
-            .addKeyValue("error", e.getClass().getName())
-            .addKeyValue("reason", e.getMessage())
-            .log();
-        heldBack.add(table);
-        if (failure == null) {
-          failure = e;
-        } else {
-          failure.addSuppressed(e);
-        }
-      }
+    RunContext run =
+        new RunContext(
+            requestId(context), () -> remainingMillis(context), continuations.apply(context));
+    ProducerResult result;
+    try {
+      result = engine.process(hints, run);
+    } catch (RuntimeException e) {
+      metrics.emit(KinesisChangeHandler.functionName(context), Map.of("Failures", 1));
+      throw e;
     }
-    ProducerResult result = ProducerResult.of(outcomes, malformed);
-    metrics.emit(KinesisChangeHandler.functionName(context), counts(result, failure));
-    if (failure != null) {
-      throw failure instanceof CdcException ? failure : new CdcException("object failed", failure);
-    }
-    if (!busy.isEmpty()) {
-      throw new ObjectBusyException(busy);
-    }
+    result =
+        new ProducerResult(
+            result.objects(), malformed, result.rows(), result.records(), result.rejected());
+    metrics.emit(KinesisChangeHandler.functionName(context), counts(result));
     return result;
   }
 
-  private static final Comparator<S3ObjectRef> DMS_ORDER =
-      Comparator.comparing(
-              (S3ObjectRef r) -> DmsFileName.parseLastSegment(r.key()).orElse(null),
-              Comparator.nullsLast(Comparator.naturalOrder()))
-          .thenComparing(S3ObjectRef::uri);
+  /** Marks an event record that needs no work (a lifecycle expiration, another event type). */
+  private static final ObjectHint IGNORED = new ObjectHint("-", "-", false);
 
   /**
-   * The object of an event record, URL-decoded; null (and a log line naming the record by its
+   * What an event record hints at: a created object, an object someone deleted; {@link #IGNORED}
+   * for lifecycle expirations and other events; null (and a log line naming the record by its
    * 1-based place in the event) when malformed.
    */
-  static S3ObjectRef objectOf(S3EventNotification.S3EventNotificationRecord record, int place) {
+  static ObjectHint hintOf(S3EventNotification.S3EventNotificationRecord record, int place) {
+    String bucket;
+    String key;
     try {
-      String bucket = record.getS3().getBucket().getName();
+      bucket = record.getS3().getBucket().getName();
       String rawKey = record.getS3().getObject().getKey();
       if (bucket == null || bucket.isBlank() || rawKey == null || rawKey.isBlank()) {
         throw new IllegalArgumentException("bucket or key missing");
       }
-      return new S3ObjectRef(
-          bucket, S3EventKeys.decode(rawKey), record.getS3().getObject().getVersionId());
+      key = S3EventKeys.decode(rawKey);
     } catch (RuntimeException e) {
       LOG.atError()
           .setMessage("malformed S3 event record ignored")
@@ -191,22 +123,44 @@ public class S3ToKinesisHandler implements RequestHandler<S3Event, ProducerResul
           .log();
       return null;
     }
+    String name = record.getEventName() == null ? "ObjectCreated:Put" : record.getEventName();
+    if (name.startsWith("ObjectCreated")) {
+      return new ObjectHint(bucket, key, false);
+    }
+    if (name.startsWith("ObjectRemoved")) {
+      return new ObjectHint(bucket, key, true);
+    }
+    // LifecycleExpiration:* (a rule pruning old files) and anything else: never a truncate.
+    LOG.atInfo()
+        .setMessage("ignoring an S3 event that is neither a creation nor a deletion by someone")
+        .addKeyValue("event", name)
+        .addKeyValue("object", "s3://" + bucket + "/" + key)
+        .log();
+    return IGNORED;
   }
 
-  private static long remainingMillis(Context context) {
+  static String requestId(Context context) {
+    return context != null && context.getAwsRequestId() != null
+        ? context.getAwsRequestId()
+        : UUID.randomUUID().toString();
+  }
+
+  static long remainingMillis(Context context) {
     return context == null ? Long.MAX_VALUE : context.getRemainingTimeInMillis();
   }
 
-  private static Map<String, Number> counts(ProducerResult r, RuntimeException failure) {
+  static Map<String, Number> counts(ProducerResult r) {
     Map<String, Number> m = new LinkedHashMap<>();
     m.put("Objects", r.objects().size());
     m.put("Rows", r.rows());
     m.put("Records", r.records());
     m.put("Rejected", r.rejected());
     m.put("Continued", r.count(ObjectOutcome.Status.CONTINUED));
-    m.put("Duplicates", r.count(ObjectOutcome.Status.ALREADY_DONE));
+    m.put("PendingElsewhere", r.count(ObjectOutcome.Status.PENDING_ELSEWHERE));
+    m.put("Generations", r.count(ObjectOutcome.Status.GENERATION_STARTED));
+    m.put("Superseded", r.count(ObjectOutcome.Status.SUPERSEDED));
     m.put("MalformedEventRecords", r.malformedRecords());
-    m.put("Failures", failure == null ? 0 : 1 + failure.getSuppressed().length);
+    m.put("Failures", 0);
     return m;
   }
 }

@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /** Wraps a sink and dies at the n-th write across all instances, once: a producer crash. */
 final class CrashingSink implements ChangeSink {
 
-  static final class SimulatedCrash extends RuntimeException {
+  /** An Error, as a killed process leaves no chance to clean up: nothing catches it on the way. */
+  static final class SimulatedCrash extends Error {
     SimulatedCrash(long row) {
       super("simulated crash at write " + row);
     }
@@ -29,6 +30,11 @@ final class CrashingSink implements ChangeSink {
       throw new SimulatedCrash(crashAt);
     }
     delegate.write(record);
+  }
+
+  @Override
+  public void writeControl(io.cdckinesis.core.ControlRecord record) {
+    delegate.writeControl(record);
   }
 
   @Override

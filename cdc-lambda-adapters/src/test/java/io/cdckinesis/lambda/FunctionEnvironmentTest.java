@@ -25,7 +25,7 @@ class FunctionEnvironmentTest {
 
     assertThat(env.streamName()).isEqualTo("changes");
     assertThat(env.stateBucket()).isEqualTo("state");
-    assertThat(env.checkpointPrefix()).isEqualTo("_cdc/checkpoints/");
+    assertThat(env.statePrefix()).isEqualTo("_cdc/state/");
     assertThat(env.rejectsPrefix()).isEqualTo("_cdc/rejects/");
     assertThat(env.oversizePrefix()).isEqualTo("_cdc/oversize/");
     assertThat(env.deadLetterPrefix()).isEqualTo("_cdc/dead-letter/");
@@ -50,14 +50,14 @@ class FunctionEnvironmentTest {
                         + " \"CsvRowDelimiter\": \"\\\\n\"}",
                 "CDC_TABLES", "{\"dbo.Customer\": {\"primaryKey\": [\"id\"]}}",
                 "CDC_AGGREGATE", "true",
-                "CDC_CHECKPOINT_PREFIX", "/state/cp",
+                "CDC_STATE_PREFIX", "/state/cp",
                 "CDC_MAX_RECORD_BYTES", "2097152"));
 
     assertThat(env.dmsSettings().addColumnName()).isTrue();
     assertThat(env.dmsSettings().csvRowDelimiter()).isEqualTo("\n");
     assertThat(env.tables().find(TableId.of("dbo", "Customer"))).isPresent();
     assertThat(env.aggregate()).isTrue();
-    assertThat(env.checkpointPrefix()).isEqualTo("state/cp/");
+    assertThat(env.statePrefix()).isEqualTo("state/cp/");
     assertThat(env.maxRecordBytes()).isEqualTo(2L << 20);
   }
 

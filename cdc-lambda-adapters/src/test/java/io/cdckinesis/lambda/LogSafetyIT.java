@@ -17,6 +17,8 @@ import io.cdckinesis.core.Operation;
 import io.cdckinesis.local.LocalCredentials;
 import io.cdckinesis.local.LocalKinesis;
 import io.cdckinesis.local.LocalS3;
+import io.cdckinesis.pipeline.ObjectOutcome;
+import io.cdckinesis.pipeline.ProducerResult;
 import io.cdckinesis.s3.S3ObjectRef;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -18,6 +18,8 @@ import io.cdckinesis.core.testing.Fixtures;
 import io.cdckinesis.kinesis.PartitionKeys;
 import io.cdckinesis.local.LocalKinesis;
 import io.cdckinesis.local.LocalS3;
+import io.cdckinesis.pipeline.ObjectOutcome;
+import io.cdckinesis.pipeline.ProducerResult;
 import io.cdckinesis.s3.S3ObjectRef;
 import java.io.IOException;
 import java.io.InputStream;
@@ -100,14 +102,14 @@ class S3ToKinesisHandlerIT {
     env.put(FunctionEnvironment.DMS_SETTINGS, settingsJson);
     env.put(FunctionEnvironment.TABLES, tablesJson());
     env.put(FunctionEnvironment.CHECKPOINT_EVERY_ROWS, "200");
-    env.put(FunctionEnvironment.CHECKPOINT_PREFIX, "cp-" + stream + "/");
+    env.put(FunctionEnvironment.STATE_PREFIX, "state-" + stream + "/");
     return env;
   }
 
   private static S3ToKinesisHandler handler(
       Map<String, String> vars,
       UnaryOperator<io.cdckinesis.core.spi.ChangeSink> sinks,
-      List<S3ObjectRef> continued) {
+      List<String> continued) {
     FunctionEnvironment env = FunctionEnvironment.from(vars);
     return new S3ToKinesisHandler(
         CdcFunctions.producer(env, s3.client(), kinesis.client(), m -> {}, sinks),
@@ -252,7 +254,7 @@ class S3ToKinesisHandlerIT {
           .allMatch(
               o ->
                   o.status() == ObjectOutcome.Status.COMPLETED
-                      || o.status() == ObjectOutcome.Status.ALREADY_DONE);
+                      || o.status() == ObjectOutcome.Status.GENERATION_STARTED);
       assertThat(r.count(ObjectOutcome.Status.COMPLETED)).isEqualTo(keys.size());
     }
     got.addAll(decoded(stream));
@@ -326,7 +328,7 @@ class S3ToKinesisHandlerIT {
     upload(key, file);
     Map<String, String> vars = env(stream, HEADER);
     vars.put(FunctionEnvironment.TIME_RESERVE_MS, "1000");
-    List<S3ObjectRef> continued = new ArrayList<>();
+    List<String> continued = new ArrayList<>();
     S3ToKinesisHandler handler = handler(vars, UnaryOperator.identity(), continued);
     AtomicInteger calls = new AtomicInteger();
 
@@ -336,12 +338,16 @@ class S3ToKinesisHandlerIT {
             new TestContext("req-1", () -> calls.incrementAndGet() > 700 ? 500 : 900_000));
 
     assertThat(first.objects())
+        .filteredOn(o -> o.status() != ObjectOutcome.Status.GENERATION_STARTED)
         .singleElement()
         .extracting(ObjectOutcome::status)
         .isEqualTo(ObjectOutcome.Status.CONTINUED);
-    assertThat(continued).containsExactly(S3ObjectRef.of(bucket, key));
+    assertThat(continued).containsExactly(S3ObjectRef.of(bucket, key).uri());
     S3Event continuation =
-        loadEvent(new String(S3Notifications.json(continued), StandardCharsets.UTF_8));
+        loadEvent(
+            new String(
+                S3Notifications.json(continued.stream().map(S3ObjectRef::parse).toList()),
+                StandardCharsets.UTF_8));
     ProducerResult second = handler.handleRequest(continuation, new TestContext("req-2"));
 
     assertThat(second.objects())
@@ -353,7 +359,8 @@ class S3ToKinesisHandlerIT {
   }
 
   @Test
-  void duplicateEventsAreSkippedAndALiveLeaseMakesTheOtherInvocationRetryLater() throws Exception {
+  void aLiveLeaseLeavesTheTableToItsHolderAndTheRetryOfTheCrashedRunContinuesAtOnce()
+      throws Exception {
     String stream = newStream(1);
     String key = "HR/EMPLOYEES/LOAD00000001.csv";
     upload(key, Fixtures.dmsReal("oracle-hr/" + key));
@@ -364,34 +371,40 @@ class S3ToKinesisHandlerIT {
         handler(vars, s -> new CrashingSink(s, writes, 12), new ArrayList<>());
     S3ToKinesisHandler healthy = handler(vars, UnaryOperator.identity(), new ArrayList<>());
 
-    assertThatThrownBy(() -> crashing.handleRequest(event(key), new TestContext("req-A")));
-    // A duplicate event while A's lease on the full-load file is live: B must not run it too.
-    assertThatThrownBy(() -> healthy.handleRequest(event(key), new TestContext("req-B")))
-        .isInstanceOf(ObjectBusyException.class)
-        .satisfies(e -> assertThat(((ObjectBusyException) e).isRetryable()).isTrue());
+    assertThatThrownBy(() -> crashing.handleRequest(event(key), new TestContext("req-A")))
+        .isInstanceOf(CrashingSink.SimulatedCrash.class);
+    // A duplicate event while A's lease on the table is live: B leaves the table to A (its
+    // retry, or the sweep once the lease runs out) and reports success.
+    ProducerResult b = healthy.handleRequest(event(key), new TestContext("req-B"));
     ProducerResult retryA = healthy.handleRequest(event(key), new TestContext("req-A"));
     ProducerResult laterB = healthy.handleRequest(event(key), new TestContext("req-B"));
 
-    assertThat(retryA.objects().get(0).status()).isEqualTo(ObjectOutcome.Status.COMPLETED);
-    assertThat(laterB.objects().get(0).status()).isEqualTo(ObjectOutcome.Status.ALREADY_DONE);
+    assertThat(b.objects())
+        .extracting(ObjectOutcome::status)
+        .containsExactly(ObjectOutcome.Status.PENDING_ELSEWHERE);
+    assertThat(retryA.objects())
+        .extracting(ObjectOutcome::status)
+        .containsExactly(ObjectOutcome.Status.COMPLETED);
+    assertThat(laterB.objects()).isEmpty();
     assertThat(new java.util.HashSet<>(decoded(stream))).hasSize(1900);
   }
 
   @Test
-  void aChangeFileLeftByACrashedRunIsTakenOverByTheNextHolderOfItsTable() throws Exception {
+  void aChangeFileLeftByACrashedRunIsTakenOverOnceItsLeaseRunsOut() throws Exception {
     String stream = newStream(1);
     String key = "HR/EMPLOYEES/20190118-184518184.csv";
     upload(key, Fixtures.dmsReal("oracle-hr/" + key));
     Map<String, String> vars = env(stream, HEADER);
     vars.put(FunctionEnvironment.CHECKPOINT_EVERY_ROWS, "5");
+    vars.put(FunctionEnvironment.LEASE_MS, "1500");
     AtomicLong writes = new AtomicLong();
     S3ToKinesisHandler crashing =
         handler(vars, s -> new CrashingSink(s, writes, 12), new ArrayList<>());
     S3ToKinesisHandler healthy = handler(vars, UnaryOperator.identity(), new ArrayList<>());
 
     assertThatThrownBy(() -> crashing.handleRequest(event(key), new TestContext("req-A")));
-    // The table's lease, not the object's, keeps change files one at a time: once A no longer
-    // holds the table, B resumes the file from A's checkpoint at once.
+    Thread.sleep(1600);
+    // B resumes the file from A's last checkpoint.
     ProducerResult b = healthy.handleRequest(event(key), new TestContext("req-B"));
 
     assertThat(b.objects().get(0).status()).isEqualTo(ObjectOutcome.Status.COMPLETED);

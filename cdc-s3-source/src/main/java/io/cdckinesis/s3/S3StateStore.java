@@ -36,7 +36,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * revision fails the same way, because its successor exists already. {@link #load} lists the folder
  * (newest revision first, see {@link StateKeys}) and reads the newest. After a save, the revision
  * two before it is deleted: the store keeps its own folder small, so no lifecycle rule is needed on
- * the prefix, and none may be set (an idle table's state is old, not stale).
+ * the prefix (an idle table's state is old, not stale). Because a deleted revision could be created
+ * again by a writer that is very late, a save also checks that its revision is the newest one after
+ * it was created, and counts as lost otherwise.
  *
  * <p>Why not overwrite one object with {@code If-Match: <etag>}? S3 honours that atomically too,
  * but the local S3 server used for tests and the demo (s3proxy 4.1.0) checks If-Match and then
@@ -148,10 +150,37 @@ public final class S3StateStore implements StateStore {
       }
       throw S3Errors.storeFailure("PutObject", location.bucket(), key, e);
     }
-    if (saved.isPresent() && next > 2) {
+    if (saved.isEmpty()) {
+      return saved;
+    }
+    // Superseded revisions are deleted (below), so "the successor exists" alone cannot refuse a
+    // stale writer whose successor is gone: it wins only if its revision is now the newest.
+    if (newestRevision(keys.folder(id)) > next) {
+      deleteQuietly(key);
+      return Optional.empty();
+    }
+    if (next > 2) {
       deleteQuietly(keys.key(id, next - 2));
     }
     return saved;
+  }
+
+  /** The newest revision number in a document's folder, 0 when there is none. */
+  private long newestRevision(String folder) {
+    ListObjectsV2Response listing =
+        call(
+            "ListObjectsV2",
+            folder,
+            () ->
+                client.listObjectsV2(
+                    b -> b.bucket(location.bucket()).prefix(folder).maxKeys(LIST_WINDOW)));
+    for (var object : listing.contents()) {
+      long r = StateKeys.revisionOf(object.key());
+      if (r >= 1 && object.key().lastIndexOf('/') == folder.length() - 1) {
+        return r;
+      }
+    }
+    return 0;
   }
 
   @Override
@@ -216,7 +245,7 @@ public final class S3StateStore implements StateStore {
   private void deleteQuietly(String key) {
     try {
       client.deleteObject(b -> b.bucket(location.bucket()).key(key));
-    } catch (SdkException e) {
+    } catch (RuntimeException e) {
       LOG.atDebug()
           .setMessage("could not delete a superseded state revision")
           .addKeyValue("key", key)

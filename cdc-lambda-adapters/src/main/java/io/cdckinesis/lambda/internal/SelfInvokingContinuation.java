@@ -2,7 +2,7 @@ package io.cdckinesis.lambda.internal;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import io.cdckinesis.core.CdcException;
-import io.cdckinesis.lambda.ContinuationInvoker;
+import io.cdckinesis.core.spi.ContinuationInvoker;
 import io.cdckinesis.lambda.S3Notifications;
 import io.cdckinesis.s3.S3ObjectRef;
 import java.util.List;
@@ -33,7 +33,8 @@ public final class SelfInvokingContinuation implements ContinuationInvoker {
   }
 
   @Override
-  public void continueLater(List<S3ObjectRef> objects) {
+  public void continueLater(List<String> objectUris) {
+    List<S3ObjectRef> objects = objectUris.stream().map(S3ObjectRef::parse).toList();
     S3ObjectRef object = objects.get(0);
     if (functionName == null) {
       throw new CdcException(

@@ -3,6 +3,9 @@ package io.cdckinesis.s3.internal;
 import io.cdckinesis.s3.S3Location;
 import io.cdckinesis.s3.S3ObjectRef;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 
 /**
  * Where the rejects of a source object go. The source's bucket and key are mirrored under the
@@ -33,12 +36,7 @@ public final class RejectKeys {
     if (location.key(mirrored).getBytes(StandardCharsets.UTF_8).length + 100 > MAX_KEY_BYTES) {
       String bucket = bucketOf(objectUri);
       return location.key(
-          bucket
-              + "/_long/"
-              + CheckpointKeys.hash(objectUri)
-              + "/"
-              + CheckpointKeys.readableName(objectUri)
-              + ".");
+          bucket + "/_long/" + hash(objectUri) + "/" + readableName(objectUri) + ".");
     }
     return location.key(mirrored);
   }
@@ -67,5 +65,34 @@ public final class RejectKeys {
     } catch (IllegalArgumentException notS3) {
       return "_local";
     }
+  }
+
+  private static final int MAX_NAME = 100;
+
+  static String hash(String objectUri) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(objectUri.getBytes(StandardCharsets.UTF_8));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  static String readableName(String objectUri) {
+    String name = objectUri.substring(objectUri.lastIndexOf('/') + 1);
+    StringBuilder sb = new StringBuilder(Math.min(name.length(), MAX_NAME));
+    for (int i = 0; i < name.length() && sb.length() < MAX_NAME; i++) {
+      char c = name.charAt(i);
+      boolean safe =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '_'
+              || c == '-';
+      sb.append(safe ? c : '_');
+    }
+    return sb.isEmpty() ? "_" : sb.toString();
   }
 }

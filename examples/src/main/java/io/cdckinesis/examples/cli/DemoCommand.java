@@ -123,8 +123,8 @@ public final class DemoCommand implements Callable<Integer> {
         "  DMS files written to S3   %,d (S3 events sent: %,d)%n",
         r.filesWritten(), r.eventsSent());
     out.printf(
-        "  producer invocations      %,d (retries %,d, redriven %,d, continuations %,d)%n",
-        r.producerInvocations(), r.producerRetries(), r.redriven(), r.continuations());
+        "  producer invocations      %,d (retries %,d, continuations %,d, sweeps %,d)%n",
+        r.producerInvocations(), r.producerRetries(), r.continuations(), r.sweeps());
     out.printf(
         "  records on the stream     %,d in %,d Kinesis records, %,d PutRecords calls%n",
         r.records(), r.kinesisRecords(), r.putRecordsCalls());

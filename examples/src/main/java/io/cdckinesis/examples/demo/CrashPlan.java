@@ -69,6 +69,11 @@ final class CrashPlan {
     }
 
     @Override
+    public void writeControl(io.cdckinesis.core.ControlRecord record) {
+      delegate.writeControl(record);
+    }
+
+    @Override
     public void flush() {
       delegate.flush();
     }

@@ -16,18 +16,18 @@ import io.cdckinesis.kinesis.SinkMetrics;
 import io.cdckinesis.lambda.CdcFunctions;
 import io.cdckinesis.lambda.FunctionEnvironment;
 import io.cdckinesis.lambda.KinesisChangeHandler;
-import io.cdckinesis.lambda.ObjectOutcome;
-import io.cdckinesis.lambda.ProducerResult;
 import io.cdckinesis.lambda.S3Notifications;
 import io.cdckinesis.lambda.S3ToKinesisHandler;
+import io.cdckinesis.lambda.SweepHandler;
 import io.cdckinesis.lambda.TableHandlers;
 import io.cdckinesis.local.LocalKinesis;
 import io.cdckinesis.local.LocalS3;
 import io.cdckinesis.local.faults.FaultCounts;
 import io.cdckinesis.local.faults.FaultInjector;
 import io.cdckinesis.local.faults.FaultPlan;
-import io.cdckinesis.s3.S3CheckpointStore;
-import io.cdckinesis.s3.S3Location;
+import io.cdckinesis.pipeline.ObjectOutcome;
+import io.cdckinesis.pipeline.ProducerEngine;
+import io.cdckinesis.pipeline.ProducerResult;
 import io.cdckinesis.s3.S3ObjectRef;
 import java.io.ByteArrayInputStream;
 import java.time.Duration;
@@ -61,10 +61,14 @@ public final class DemoPipeline {
   static final String STATE_BUCKET = "cdc-state";
   static final String STREAM = "cdc-demo";
 
-  /** A crashed run holds its object this long; short, so that redriven events get on quickly. */
+  /** A crashed run holds its table this long; short, so that the sweep gets on quickly. */
   private static final Duration LEASE = Duration.ofSeconds(3);
 
-  private static final int MAX_REDRIVE_ROUNDS = 200;
+  /** The sweep's period: EventBridge runs it every few minutes; scaled down. */
+  private static final Duration SWEEP_PERIOD = Duration.ofSeconds(1);
+
+  /** Gives up waiting for the producers after this many sweeps that still found work. */
+  private static final int MAX_SWEEPS = 600;
 
   /** Lambda retries a failed asynchronous invocation after about 1, then 2 minutes; scaled down. */
   private static final long RETRY_DELAY_MILLIS = 200;
@@ -95,6 +99,7 @@ public final class DemoPipeline {
     final List<DemoTable> tables = new ArrayList<>();
     DmsS3Writer writer;
     LocalAsyncFunction<S3Event> producer;
+    SweepHandler sweep;
 
     Endpoint(String name, DmsCsvSettings settings) {
       this.name = name;
@@ -164,18 +169,30 @@ public final class DemoPipeline {
       e.writer = new DmsS3Writer(s3.client(), DMS_BUCKET, e.settings, 1_000, db.tables());
       FunctionEnvironment env = FunctionEnvironment.from(producerVariables(e));
       LocalAsyncFunction<S3Event>[] self = newArray();
+      ProducerEngine engine =
+          CdcFunctions.producer(
+              env,
+              functionS3,
+              functionKinesis,
+              m -> {},
+              sink -> {
+                sinks.add((KinesisChangeSink) sink);
+                return crashes.wrap(sink);
+              });
       S3ToKinesisHandler handler =
           new S3ToKinesisHandler(
-              CdcFunctions.producer(
-                  env,
-                  functionS3,
-                  functionKinesis,
-                  m -> {},
-                  sink -> {
-                    sinks.add((KinesisChangeSink) sink);
-                    return crashes.wrap(sink);
-                  }),
-              context -> objects -> self[0].invokeAsync(event(objects)),
+              engine,
+              context ->
+                  uris ->
+                      self[0].invokeAsync(event(uris.stream().map(S3ObjectRef::parse).toList())),
+              producerMetrics.metrics());
+      e.sweep =
+          new SweepHandler(
+              engine,
+              DMS_BUCKET,
+              context ->
+                  uris ->
+                      self[0].invokeAsync(event(uris.stream().map(S3ObjectRef::parse).toList())),
               producerMetrics.metrics());
       e.producer =
           new LocalAsyncFunction<>(
@@ -266,31 +283,33 @@ public final class DemoPipeline {
       later.forEach(Runnable::run);
     }
     progress.phase("waiting for the producer function to send every file");
-    // What an operator does with the on-failure destination: send its events again until every
-    // file is sent (with crash=N, each event may need more than Lambda's three attempts).
-    long redriven = 0;
+    // Events Lambda gave up on after its retries go to the on-failure destination; nobody needs to
+    // redrive them: the sweep (EventBridge, every few minutes; here every second) lists every
+    // table and sends whatever is pending.
+    long sweeps = 0;
+    long dropped = 0;
     boolean announced = false;
-    for (int round = 0; round < MAX_REDRIVE_ROUNDS; round++) {
+    for (int round = 0; round < MAX_SWEEPS; round++) {
       for (Endpoint e : endpoints) {
         e.producer.awaitIdle();
+        dropped += e.producer.drainFailures().size();
       }
-      List<LocalAsyncFunction.Failure<S3Event>> failed = new ArrayList<>();
+      boolean work = false;
       for (Endpoint e : endpoints) {
-        failed.addAll(e.producer.drainFailures());
+        ProducerResult swept = sweep(e, results);
+        sweeps++;
+        work |= !swept.objects().isEmpty();
       }
-      if (failed.isEmpty()) {
+      if (!work) {
         break;
       }
       if (!announced) {
-        progress.phase("redriving events from the on-failure destination until every file is sent");
+        progress.phase(
+            "the sweep finds tables with pending files (crashed runs, events given up) and sends"
+                + " them");
         announced = true;
       }
-      // A crashed run's object lease must expire before another run may take the object over.
-      Thread.sleep(LEASE.toMillis() / 4);
-      for (LocalAsyncFunction.Failure<S3Event> f : failed) {
-        f.function().invokeAsync(f.event());
-        redriven++;
-      }
+      Thread.sleep(SWEEP_PERIOD.toMillis());
     }
     producersDone.set(true);
     progress.phase("waiting for the consumer function to catch up with the stream");
@@ -299,13 +318,14 @@ public final class DemoPipeline {
     progress.phase("comparing the consumer's replica with the source");
     List<String> differences = new ArrayList<>(compare(db, replica));
     if (!differences.isEmpty()) {
-      differences.addAll(
-          unfinished(s3, FunctionEnvironment.from(consumerVariables(db)).checkpointPrefix()));
-      endpoints.forEach(
-          e ->
-              e.producer
-                  .drainFailures()
-                  .forEach(f -> differences.add("failed event: " + f.error())));
+      for (Endpoint e : endpoints) {
+        for (ObjectOutcome o : sweep(e, results).objects()) {
+          differences.add("still pending after the producers stopped: " + o);
+        }
+      }
+      if (dropped > 0) {
+        differences.add(dropped + " events were given up by Lambda's retries");
+      }
     }
     SinkMetrics sent = sum(sinks);
     long invocations = 0;
@@ -333,7 +353,7 @@ public final class DemoPipeline {
         events.get(),
         invocations,
         retries,
-        redriven,
+        sweeps,
         continued,
         rejected,
         sent.recordsWritten(),
@@ -437,7 +457,6 @@ public final class DemoPipeline {
     env.put(FunctionEnvironment.AGGREGATE, Boolean.toString(options.aggregate()));
     env.put(FunctionEnvironment.CHECKPOINT_EVERY_ROWS, "250");
     env.put(FunctionEnvironment.LEASE_MS, Long.toString(LEASE.toMillis()));
-    env.put(FunctionEnvironment.ORDER_POLL_MS, "100");
     return env;
   }
 
@@ -517,27 +536,15 @@ public final class DemoPipeline {
     return differences;
   }
 
-  /** The DMS files whose checkpoint is not complete, to explain a replica that differs. */
-  private static List<String> unfinished(LocalS3 s3, String checkpointPrefix) {
-    S3CheckpointStore checkpoints =
-        S3CheckpointStore.builder()
-            .client(s3.client())
-            .location(S3Location.of(STATE_BUCKET, checkpointPrefix))
-            .build();
-    List<String> out = new ArrayList<>();
-    for (var o : s3.client().listObjectsV2Paginator(b -> b.bucket(DMS_BUCKET)).contents()) {
-      String uri = "s3://" + DMS_BUCKET + "/" + o.key();
-      var stored = checkpoints.load(uri);
-      if (stored.isEmpty() || !stored.get().checkpoint().complete()) {
-        out.add(
-            "not sent completely: "
-                + uri
-                + stored
-                    .map(c -> " (" + c.checkpoint().progress().rowsDone() + " rows done)")
-                    .orElse(""));
-      }
-    }
-    return out;
+  /** One run of an endpoint's sweep, as the schedule would invoke it. */
+  private static ProducerResult sweep(Endpoint e, List<ProducerResult> results) {
+    ProducerResult r =
+        e.sweep.handleRequest(
+            Map.of(),
+            new LocalContext(
+                java.util.UUID.randomUUID().toString(), "cdc-sweep-" + e.name, 900_000));
+    results.add(r);
+    return r;
   }
 
   private static SinkMetrics sum(List<KinesisChangeSink> sinks) {

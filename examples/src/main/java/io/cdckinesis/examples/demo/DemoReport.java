@@ -20,7 +20,7 @@ public record DemoReport(
     long eventsSent,
     long producerInvocations,
     long producerRetries,
-    long redriven,
+    long sweeps,
     long continuations,
     long rejected,
     long records,

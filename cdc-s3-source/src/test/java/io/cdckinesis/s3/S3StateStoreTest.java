@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cdckinesis.core.ConfigurationException;
-import io.cdckinesis.core.ReadProgress;
 import io.cdckinesis.core.StoreException;
-import io.cdckinesis.core.spi.Checkpoint;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -28,10 +26,10 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * Answers real S3 gives and the local server never does (409 ConditionalRequestConflict for
  * conditional writes racing in flight, throttling), from a stub client.
  */
-class S3CheckpointStoreTest {
+class S3StateStoreTest {
 
-  private static final Checkpoint CP =
-      new Checkpoint("s3://b/dbo/T/LOAD00000001.csv", null, ReadProgress.START, false, "me", null);
+  private static final String ID = "tables/b/dbo/T";
+  private static final byte[] CP = "{\"state\":1}".getBytes(StandardCharsets.UTF_8);
 
   private static S3Exception error(int status, String code) {
     return (S3Exception)
@@ -70,6 +68,13 @@ class S3CheckpointStoreTest {
           "{\"someone\":\"else\"}".getBytes(StandardCharsets.UTF_8));
     }
 
+    /** No revision is listed: each save is the newest. */
+    @Override
+    public software.amazon.awssdk.services.s3.model.ListObjectsV2Response listObjectsV2(
+        software.amazon.awssdk.services.s3.model.ListObjectsV2Request request) {
+      return software.amazon.awssdk.services.s3.model.ListObjectsV2Response.builder().build();
+    }
+
     @Override
     public String serviceName() {
       return "s3";
@@ -79,8 +84,8 @@ class S3CheckpointStoreTest {
     public void close() {}
   }
 
-  private static S3CheckpointStore store(S3Client client) {
-    return S3CheckpointStore.builder()
+  private static S3StateStore store(S3Client client) {
+    return S3StateStore.builder()
         .client(client)
         .location(S3Location.of("state", "cp"))
         .conflictRetry(3, Duration.ofMillis(1))
@@ -90,7 +95,7 @@ class S3CheckpointStoreTest {
   @Test
   void aConflictThatClearsIsRetriedAndTheWriteWins() {
     StubS3 s3 = new StubS3(error(409, "ConditionalRequestConflict"), null);
-    assertThat(store(s3).save(CP, "4")).contains("5");
+    assertThat(store(s3).save(ID, CP, "4")).contains("5");
     assertThat(s3.puts).hasSize(2).allSatisfy(p -> assertThat(p.ifNoneMatch()).isEqualTo("*"));
     assertThat(s3.puts.get(0).key()).isEqualTo(s3.puts.get(1).key());
   }
@@ -99,7 +104,7 @@ class S3CheckpointStoreTest {
   void aConflictThatEndsInPreconditionFailedIsALostRace() {
     StubS3 s3 =
         new StubS3(error(409, "ConditionalRequestConflict"), error(412, "PreconditionFailed"));
-    assertThat(store(s3).save(CP, null)).isEmpty();
+    assertThat(store(s3).save(ID, CP, null)).isEmpty();
     assertThat(s3.puts).hasSize(2);
   }
 
@@ -107,14 +112,14 @@ class S3CheckpointStoreTest {
   void aConflictThatLastsIsALostRaceAfterTheConfiguredAttempts() {
     S3Exception conflict = error(409, "ConditionalRequestConflict");
     StubS3 s3 = new StubS3(conflict, conflict, conflict, conflict);
-    assertThat(store(s3).save(CP, null)).isEmpty();
+    assertThat(store(s3).save(ID, CP, null)).isEmpty();
     assertThat(s3.puts).hasSize(3);
   }
 
   @Test
   void throttlingIsARetryableStoreErrorNamingTheKey() {
     StubS3 s3 = new StubS3(error(503, "SlowDown"));
-    assertThatThrownBy(() -> store(s3).save(CP, "1"))
+    assertThatThrownBy(() -> store(s3).save(ID, CP, "1"))
         .isInstanceOf(StoreException.class)
         .hasMessageStartingWith("PutObject s3://state/cp/")
         .hasMessageContaining("SlowDown (HTTP 503")
@@ -124,7 +129,7 @@ class S3CheckpointStoreTest {
   @Test
   void accessDeniedIsNotRetryable() {
     StubS3 s3 = new StubS3(error(403, "AccessDenied"));
-    assertThatThrownBy(() -> store(s3).save(CP, "1"))
+    assertThatThrownBy(() -> store(s3).save(ID, CP, "1"))
         .isInstanceOf(StoreException.class)
         .satisfies(e -> assertThat(((StoreException) e).isRetryable()).isFalse());
     assertThat(s3.puts).hasSize(1);
@@ -132,17 +137,17 @@ class S3CheckpointStoreTest {
 
   @Test
   void refusesRevisionsItNeverGaveOut() {
-    S3CheckpointStore store = store(new StubS3());
-    assertThatThrownBy(() -> store.save(CP, "\"etag\""))
+    S3StateStore store = store(new StubS3());
+    assertThatThrownBy(() -> store.save(ID, CP, "\"etag\""))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> store.save(CP, "0")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.save(ID, CP, "0")).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void buildNeedsAClientAndALocation() {
-    assertThatThrownBy(() -> S3CheckpointStore.builder().location(S3Location.of("abc", "")).build())
+    assertThatThrownBy(() -> S3StateStore.builder().location(S3Location.of("abc", "")).build())
         .isInstanceOf(ConfigurationException.class);
-    assertThatThrownBy(() -> S3CheckpointStore.builder().client(new StubS3()).build())
+    assertThatThrownBy(() -> S3StateStore.builder().client(new StubS3()).build())
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("location");
   }
