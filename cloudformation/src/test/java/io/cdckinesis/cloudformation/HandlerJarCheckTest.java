@@ -105,6 +105,8 @@ class HandlerJarCheckTest {
                 "io.cdckinesis.lambda.S3ToKinesisHandler", "handleRequest"),
             org.assertj.core.groups.Tuple.tuple(
                 "io.cdckinesis.lambda.KinesisChangeHandler", "handleRequest"),
+            org.assertj.core.groups.Tuple.tuple(
+                "io.cdckinesis.lambda.SweepHandler", "handleRequest"),
             org.assertj.core.groups.Tuple.tuple("io.cdckinesis.lambda.LoggingTableHandler", null));
   }
 }

@@ -56,18 +56,55 @@ class TemplateContractTest {
             "CDC_TABLES",
             "CDC_AGGREGATE",
             "CDC_STATE_BUCKET",
-            "CDC_CHECKPOINT_PREFIX",
+            "CDC_STATE_PREFIX",
             "CDC_REJECTS_PREFIX",
             "CDC_OVERSIZE_PREFIX",
             "CDC_TIME_RESERVE_MS");
     assertThat(env.path("CDC_STREAM_NAME").asText()).isEqualTo("${Stream}");
     assertThat(env.path("CDC_AGGREGATE").asText()).isEqualTo("true");
-    assertThat(env.path("CDC_CHECKPOINT_PREFIX").asText()).isEqualTo("_cdc/checkpoints/");
+    assertThat(env.path("CDC_STATE_PREFIX").asText()).isEqualTo("_cdc/state/");
     assertThat(env.path("CDC_REJECTS_PREFIX").asText()).isEqualTo("_cdc/rejects/");
     assertThat(env.path("CDC_OVERSIZE_PREFIX").asText()).isEqualTo("_cdc/oversize/");
     assertThat(env.path("CDC_TIME_RESERVE_MS").asText()).isEqualTo("30000");
     // optional ones are left out rather than set empty
     assertThat(names(variables("Producer", Map.of()))).doesNotContain("CDC_TABLES");
+  }
+
+  @Test
+  void theSweepRunsTheProducersCodeAndSettingsOnASchedule() {
+    Map<String, String> all = Map.of("TableDefinitions", "{\"tables\":[]}", "Aggregate", "true");
+    JsonNode producer = variables("Producer", all);
+    JsonNode sweep = variables("Sweep", all);
+    java.util.Set<String> expected = new java.util.HashSet<>(names(producer));
+    expected.add("CDC_DMS_BUCKET");
+    assertThat(names(sweep)).containsExactlyInAnyOrderElementsOf(expected);
+    for (String name : names(producer)) {
+      assertThat(sweep.path(name)).as(name).isEqualTo(producer.path(name));
+    }
+    JsonNode function = template.resources().path("Sweep").path("Properties");
+    assertThat(function.path("Handler").asText())
+        .isEqualTo("io.cdckinesis.lambda.SweepHandler::handleRequest");
+    JsonNode rule = template.resources().path("SweepSchedule").path("Properties");
+    assertThat(rule.path("ScheduleExpression").toString()).contains("SweepIntervalMinutes");
+    assertThat(template.parameters().path("SweepIntervalMinutes").path("MinValue").asInt())
+        .as("rate(1 minutes) is not a valid expression")
+        .isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void theBucketNotifiesCreationsAndDeletionsButNotLifecycleExpirations() {
+    JsonNode configs =
+        template
+            .resources()
+            .path("SourceBucket")
+            .path("Properties")
+            .path("NotificationConfiguration")
+            .path("LambdaConfigurations");
+    List<String> events = new java.util.ArrayList<>();
+    configs.forEach(c -> events.add(c.path("Event").asText()));
+    assertThat(events)
+        .containsExactlyInAnyOrder(
+            "s3:ObjectCreated:*", "s3:ObjectCreated:*", "s3:ObjectRemoved:*", "s3:ObjectRemoved:*");
   }
 
   @Test

@@ -63,13 +63,13 @@ class TemplateSecurityTest {
     String yaml =
         java.nio.file.Files.readString(CfnTemplate.projectTemplatePath())
             .replace("kinesis:PutRecords, kinesis:PutRecord,", "'kinesis:*',")
-            .replace("!Sub '${StateBucket.Arn}/_cdc/checkpoints/*'", "!GetAtt StateBucket.Arn")
+            .replace("!Sub '${StateBucket.Arn}/_cdc/state/*'", "!GetAtt StateBucket.Arn")
             .replace("MaximumRetryAttempts: !Ref MaximumRetryAttempts", "MaximumRetryAttempts: -1");
     assertThat(VALIDATOR.validate(CfnTemplate.parse(yaml, "widened.yaml")))
         .containsExactlyInAnyOrder(
-            "Resources.ProducerRole.Properties.Policies[0].PolicyDocument.Statement[5] (WriteStream):"
+            "Resources.ProducerRole.Properties.Policies[0].PolicyDocument.Statement[6] (WriteStream):"
                 + " wildcard action 'kinesis:*'; name the actions",
-            "Resources.ProducerRole.Properties.Policies[0].PolicyDocument.Statement[3] (Checkpoints):"
+            "Resources.ProducerRole.Properties.Policies[0].PolicyDocument.Statement[4] (TableStates):"
                 + " S3 object actions need object ARNs ending with /*, got '${StateBucket.Arn}'",
             "Resources.ConsumerEventSourceMapping.MaximumRetryAttempts: -1 is outside [0, 10000]");
   }
