@@ -157,6 +157,9 @@ public final class ChangeConsumer {
         deadLetter(record, sub, null, "cannot decode: " + e.getMessage(), e, 0, bytes, tally);
         continue;
       }
+      if (change == null) {
+        continue;
+      }
       if (change.commitTimestamp() != null
           && (tally.newest == null || change.commitTimestamp().isAfter(tally.newest))) {
         tally.newest = change.commitTimestamp();
@@ -209,9 +212,8 @@ public final class ChangeConsumer {
     if (e instanceof Envelope.Data data) {
       return data.record();
     }
-    if (e instanceof Envelope.Control c) {
-      throw new EnvelopeException(
-          "control records are not handled by this consumer yet: " + c.table());
+    if (e instanceof Envelope.Control) {
+      return null; // table resets are applied by the consumer engine that replaces this class
     }
     Envelope.Pointer pointer = (Envelope.Pointer) e;
     if (payloads == null) {

@@ -179,6 +179,7 @@ class BadInputCatalogueIT {
   private List<Envelope> envelopes() {
     return StreamReader.envelopes(StreamReader.readAll(kinesis.client(), stream)).stream()
         .map(CODEC::decode)
+        .filter(e -> !(e instanceof Envelope.Control))
         .toList();
   }
 

@@ -161,11 +161,7 @@ class S3ToKinesisHandlerIT {
   }
 
   private static List<ChangeRecord> decoded(String stream) {
-    List<ChangeRecord> out = new ArrayList<>();
-    for (byte[] e : StreamReader.envelopes(StreamReader.readAll(kinesis.client(), stream))) {
-      out.add(CODEC.decodeRecord(e));
-    }
-    return out;
+    return StreamReader.changes(StreamReader.readAll(kinesis.client(), stream), CODEC);
   }
 
   /** For every row key, the positions of its changes in stream order must rise. */
@@ -286,7 +282,7 @@ class S3ToKinesisHandlerIT {
     S3Event event = event(key);
 
     assertThatThrownBy(() -> handler.handleRequest(event, new TestContext("req-A")))
-        .hasRootCauseInstanceOf(CrashingSink.SimulatedCrash.class);
+        .isInstanceOf(CrashingSink.SimulatedCrash.class);
     ProducerResult retry = handler.handleRequest(event, new TestContext("req-A"));
 
     assertThat(retry.objects())
@@ -297,8 +293,7 @@ class S3ToKinesisHandlerIT {
               assertThat(o.rows()).isLessThan(source.size()); // resumed, not restarted
             });
     List<StreamRecord> onStream = StreamReader.readAll(kinesis.client(), stream);
-    List<ChangeRecord> sent = new ArrayList<>();
-    StreamReader.envelopes(onStream).forEach(e -> sent.add(CODEC.decodeRecord(e)));
+    List<ChangeRecord> sent = StreamReader.changes(onStream, CODEC);
     assertThat(sent).containsAll(source);
     int duplicates = sent.size() - source.size();
     assertThat(duplicates)

@@ -31,6 +31,28 @@ final class StreamReader {
     return out;
   }
 
+  /** The change records inside the records, in order; control records left out. */
+  static List<io.cdckinesis.core.ChangeRecord> changes(
+      List<StreamRecord> records, io.cdckinesis.core.EnvelopeCodec codec) {
+    List<io.cdckinesis.core.ChangeRecord> out = new ArrayList<>();
+    for (byte[] e : envelopes(records)) {
+      if (!(codec.decode(e) instanceof io.cdckinesis.core.Envelope.Control)) {
+        out.add(withoutGeneration(codec.decodeRecord(e)));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The record as a reader opening the file by its URI gives it: the producer stamps the table's
+   * load generation and the object's version into positions, which tests comparing with the file
+   * leave aside.
+   */
+  static io.cdckinesis.core.ChangeRecord withoutGeneration(io.cdckinesis.core.ChangeRecord r) {
+    io.cdckinesis.core.SourcePosition p = r.position();
+    return r.withPosition(new io.cdckinesis.core.SourcePosition(p.objectUri(), p.row(), p.line()));
+  }
+
   /** The envelopes inside the records (aggregates opened). */
   static List<byte[]> envelopes(List<StreamRecord> records) {
     List<byte[]> out = new ArrayList<>();
