@@ -22,16 +22,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -95,22 +97,7 @@ final class LoadCommand implements Callable<Integer> {
               + " endpoint is overridden and none is configured.")
   private String region;
 
-  @Option(
-      names = "--settings",
-      paramLabel = "S3SETTINGS.json",
-      description =
-          "The DMS S3 endpoint settings: `aws dms describe-endpoints` output, an object with"
-              + " S3Settings, or the S3Settings object (BucketFolder, date partitions, CdcPath"
-              + " ...). Default: DMS defaults.")
-  private Path settingsFile;
-
-  @Option(
-      names = "--tables",
-      paramLabel = "TABLES.json",
-      description =
-          "Table definitions (columns, primaryKey, types). Needed for files without a header;"
-              + " primary keys make the partition keys.")
-  private Path tablesFile;
+  @Mixin private DmsFileOptions dms;
 
   @Option(
       names = "--aggregate",
@@ -133,15 +120,6 @@ final class LoadCommand implements Callable<Integer> {
               + " such a row stops the load.")
   private String payloadStore;
 
-  @Option(
-      names = "--on-error",
-      paramLabel = "fail|skip",
-      defaultValue = "fail",
-      description =
-          "fail (default): stop at the first bad row or file, exit 1 (records read before it are"
-              + " sent). skip: send the good rows, report each bad one on standard error, exit 3.")
-  private String onError;
-
   @Parameters(
       paramLabel = "SOURCE",
       arity = "1..*",
@@ -161,12 +139,10 @@ final class LoadCommand implements Callable<Integer> {
   private int load(PrintWriter err) {
     // Usage: everything the command line alone can tell.
     BadRowPolicy policy;
-    switch (onError.toLowerCase(Locale.ROOT)) {
-      case "fail" -> policy = BadRowPolicy.FAIL;
-      case "skip" -> policy = BadRowPolicy.SKIP;
-      default -> {
-        return usage(err, "--on-error must be fail or skip, got " + onError);
-      }
+    try {
+      policy = dms.policy();
+    } catch (IllegalArgumentException e) {
+      return usage(err, e.getMessage());
     }
     URI kinesisUri;
     URI s3Uri;
@@ -194,22 +170,22 @@ final class LoadCommand implements Callable<Integer> {
     DmsCsvSettings settings;
     TableDefinitions tables;
     Region awsRegion;
+    AwsCredentialsProvider credentials;
     try {
-      settings =
-          settingsFile == null ? DmsCsvSettings.defaults() : DmsCsvSettings.fromJson(settingsFile);
-      tables =
-          tablesFile == null ? TableDefinitions.empty() : TableDefinitions.fromJson(tablesFile);
+      settings = dms.settings();
+      tables = dms.tables();
       awsRegion =
           CliClients.region(
               region, kinesisUri != null || s3Uri != null, CliClients::defaultChainRegion);
+      credentials = CliClients.credentials(DefaultCredentialsProvider.create());
     } catch (ConfigurationException | IllegalArgumentException e) {
       return fail(err, e.getMessage());
     }
 
     boolean needS3 =
         payloadLocation != null || parsedSources.stream().anyMatch(s -> s instanceof S3Prefix);
-    try (KinesisClient kinesis = CliClients.kinesis(awsRegion, kinesisUri);
-        S3Client s3 = needS3 ? CliClients.s3(awsRegion, s3Uri) : null) {
+    try (KinesisClient kinesis = CliClients.kinesis(awsRegion, kinesisUri, credentials);
+        S3Client s3 = needS3 ? CliClients.s3(awsRegion, s3Uri, credentials) : null) {
       String problem = checkStream(kinesis, awsRegion, kinesisUri);
       if (problem != null) {
         return fail(err, problem);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cdckinesis.core.ConfigurationException;
 import io.cdckinesis.core.TableId;
 import io.cdckinesis.kinesis.SinkMetrics;
+import io.cdckinesis.local.LocalCredentials;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -114,11 +115,15 @@ class LoadCommandTest {
     try {
       System.clearProperty("aws.cborEnabled");
       try (KinesisClient remote =
-          CliClients.kinesis(Region.US_EAST_1, URI.create("https://kinesis.example.com"))) {
+          CliClients.kinesis(
+              Region.US_EAST_1,
+              URI.create("https://kinesis.example.com"),
+              LocalCredentials.provider())) {
         assertThat(System.getProperty("aws.cborEnabled")).isNull();
       }
       try (KinesisClient local =
-          CliClients.kinesis(Region.US_EAST_1, URI.create("http://127.0.0.1:4567"))) {
+          CliClients.kinesis(
+              Region.US_EAST_1, URI.create("http://127.0.0.1:4567"), LocalCredentials.provider())) {
         assertThat(System.getProperty("aws.cborEnabled")).isEqualTo("false");
       }
     } finally {
