@@ -81,12 +81,21 @@ public final class LocalKinesis implements AutoCloseable {
    * @throws MissingToolException when node or npm cannot be started
    */
   public static LocalKinesis start() {
+    return start(0);
+  }
+
+  /**
+   * Installs kinesalite if needed and starts it on a loopback port (0: a free one).
+   *
+   * @throws MissingToolException when node or npm cannot be started
+   */
+  public static LocalKinesis start(int port) {
     System.setProperty("aws.cborEnabled", "false");
     Path home = KinesaliteInstallation.ensureInstalled();
     Process p;
     try {
       p =
-          new ProcessBuilder(KinesaliteInstallation.node(), "server.js", "0")
+          new ProcessBuilder(KinesaliteInstallation.node(), "server.js", Integer.toString(port))
               .directory(home.toFile())
               .redirectError(ProcessBuilder.Redirect.appendTo(home.resolve("server.log").toFile()))
               .start();
@@ -96,7 +105,7 @@ public final class LocalKinesis implements AutoCloseable {
     }
     BufferedReader out =
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    CompletableFuture<Integer> port =
+    CompletableFuture<Integer> listeningPort =
         CompletableFuture.supplyAsync(
             () -> {
               try {
@@ -112,7 +121,7 @@ public final class LocalKinesis implements AutoCloseable {
             });
     int listening;
     try {
-      listening = port.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      listening = listeningPort.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       p.destroyForcibly();

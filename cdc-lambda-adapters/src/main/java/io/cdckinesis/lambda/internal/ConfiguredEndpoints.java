@@ -58,6 +58,8 @@ public final class ConfiguredEndpoints {
    * The endpoint configured for {@code service}, in the SDK's order: the service's system property,
    * its environment variable, then the global ones; none when {@code
    * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS} (or {@code aws.ignoreConfiguredEndpointUrls}) is true.
+   *
+   * @throws IllegalArgumentException naming the setting when its value is not a URL
    */
   public static Optional<URI> of(
       Service service, UnaryOperator<String> env, UnaryOperator<String> properties) {
@@ -68,13 +70,23 @@ public final class ConfiguredEndpoints {
     if (ignore != null && Boolean.parseBoolean(ignore.trim())) {
       return Optional.empty();
     }
-    String url =
-        first(
-            properties.apply(service.systemProperty()),
-            env.apply(service.environmentVariable()),
-            properties.apply("aws.endpointUrl"),
-            env.apply("AWS_ENDPOINT_URL"));
-    return url == null ? Optional.empty() : Optional.of(URI.create(url.trim()));
+    String[][] settings = {
+      {service.systemProperty(), properties.apply(service.systemProperty())},
+      {service.environmentVariable(), env.apply(service.environmentVariable())},
+      {"aws.endpointUrl", properties.apply("aws.endpointUrl")},
+      {"AWS_ENDPOINT_URL", env.apply("AWS_ENDPOINT_URL")}
+    };
+    for (String[] setting : settings) {
+      String url = setting[1];
+      if (url != null && !url.isBlank()) {
+        try {
+          return Optional.of(URI.create(url.trim()));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(setting[0] + " is not a URL: " + url);
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /** Whether an endpoint is on this machine: {@code localhost} or a loopback address literal. */

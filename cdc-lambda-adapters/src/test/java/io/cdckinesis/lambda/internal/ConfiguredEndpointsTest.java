@@ -1,6 +1,7 @@
 package io.cdckinesis.lambda.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cdckinesis.lambda.internal.ConfiguredEndpoints.Service;
 import java.net.URI;
@@ -28,6 +29,13 @@ class ConfiguredEndpointsTest {
     assertThat(of(Service.LAMBDA, Map.of(), Map.of())).isEmpty();
     assertThat(Service.S3.environmentVariable()).isEqualTo("AWS_ENDPOINT_URL_S3");
     assertThat(Service.KINESIS.systemProperty()).isEqualTo("aws.endpointUrlKinesis");
+  }
+
+  @Test
+  void aValueThatIsNotAUrlNamesItsSetting() {
+    assertThatThrownBy(
+            () -> of(Service.S3, Map.of("AWS_ENDPOINT_URL_S3", "http://local host"), Map.of()))
+        .hasMessage("AWS_ENDPOINT_URL_S3 is not a URL: http://local host");
   }
 
   @Test

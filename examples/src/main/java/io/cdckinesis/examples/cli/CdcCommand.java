@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       ConvertCommand.class,
       LoadCommand.class,
       DemoCommand.class,
+      LocalCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class CdcCommand implements Callable<Integer> {

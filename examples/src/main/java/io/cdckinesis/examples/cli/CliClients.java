@@ -1,10 +1,10 @@
 package io.cdckinesis.examples.cli;
 
 import io.cdckinesis.core.ConfigurationException;
-import java.net.InetAddress;
+import io.cdckinesis.lambda.internal.ConfiguredEndpoints;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -103,24 +103,16 @@ final class CliClients {
     return uri;
   }
 
-  /** Whether an endpoint is on this machine (a local emulator). */
-  static boolean isLocal(URI endpoint) {
-    String host = endpoint.getHost();
-    if (host == null) {
-      return false;
-    }
-    if (host.equalsIgnoreCase("localhost")) {
-      return true;
-    }
-    String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-    if (!literal.matches("[0-9.]+|[0-9a-fA-F:]+")) {
-      return false; // a name: never resolved here
-    }
-    try {
-      return InetAddress.getByName(literal).isLoopbackAddress();
-    } catch (UnknownHostException e) {
-      return false;
-    }
+  /**
+   * The endpoint of a service: the option's, else the one the SDK's settings give ({@code
+   * AWS_ENDPOINT_URL_<SERVICE>}, {@code AWS_ENDPOINT_URL}), else null for AWS's own.
+   *
+   * @throws IllegalArgumentException naming the option or setting when it is not a usable URL
+   */
+  static URI endpoint(String option, String value, ConfiguredEndpoints.Service service) {
+    return value != null
+        ? endpoint(option, value)
+        : ConfiguredEndpoints.fromSystem(service).orElse(null);
   }
 
   /**
@@ -128,9 +120,7 @@ final class CliClients {
    * JVM: kinesalite's CBOR answers break the SDK, and JSON is equally valid against AWS.
    */
   static KinesisClient kinesis(Region region, URI endpoint, AwsCredentialsProvider credentials) {
-    if (endpoint != null && isLocal(endpoint)) {
-      System.setProperty("aws.cborEnabled", "false");
-    }
+    ConfiguredEndpoints.disableCborForLoopback(Optional.ofNullable(endpoint));
     KinesisClientBuilder b =
         KinesisClient.builder()
             .region(region)

@@ -10,6 +10,7 @@ import io.cdckinesis.core.TableId;
 import io.cdckinesis.kinesis.KinesisChangeSink;
 import io.cdckinesis.kinesis.KinesisSinkConfig;
 import io.cdckinesis.kinesis.SinkMetrics;
+import io.cdckinesis.lambda.internal.ConfiguredEndpoints.Service;
 import io.cdckinesis.s3.S3Location;
 import io.cdckinesis.s3.S3ObjectSource;
 import io.cdckinesis.s3.S3PayloadStore;
@@ -80,13 +81,17 @@ final class LoadCommand implements Callable<Integer> {
   @Option(
       names = "--kinesis-endpoint",
       paramLabel = "URL",
-      description = "Kinesis endpoint override, e.g. a local emulator (http://127.0.0.1:4567).")
+      description =
+          "Kinesis endpoint override, e.g. a local emulator (http://127.0.0.1:4567). Default:"
+              + " AWS_ENDPOINT_URL_KINESIS or AWS_ENDPOINT_URL when set (see ./cdc local).")
   private String kinesisEndpoint;
 
   @Option(
       names = "--s3-endpoint",
       paramLabel = "URL",
-      description = "S3 endpoint override (path-style requests), e.g. http://127.0.0.1:9000.")
+      description =
+          "S3 endpoint override (path-style requests), e.g. http://127.0.0.1:4568. Default:"
+              + " AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL when set.")
   private String s3Endpoint;
 
   @Option(
@@ -150,11 +155,8 @@ final class LoadCommand implements Callable<Integer> {
     List<Object> parsedSources = new ArrayList<>();
     KinesisSinkConfig config;
     try {
-      kinesisUri =
-          kinesisEndpoint == null
-              ? null
-              : CliClients.endpoint("--kinesis-endpoint", kinesisEndpoint);
-      s3Uri = s3Endpoint == null ? null : CliClients.endpoint("--s3-endpoint", s3Endpoint);
+      kinesisUri = CliClients.endpoint("--kinesis-endpoint", kinesisEndpoint, Service.KINESIS);
+      s3Uri = CliClients.endpoint("--s3-endpoint", s3Endpoint, Service.S3);
       payloadLocation = payloadStore == null ? null : S3Location.parse(payloadStore);
       for (String s : sources) {
         parsedSources.add(S3Prefix.isS3(s) ? S3Prefix.parse(s) : Path.of(s));

@@ -7,6 +7,8 @@ import io.cdckinesis.core.ConfigurationException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,6 +136,23 @@ class CliMessagesTest {
         .hasMessage(
             "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (any values"
                 + " for a local emulator), or AWS_PROFILE");
+  }
+
+  @Test
+  void localRefusesATakenPortBeforeStartingAnything() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      CliRun run = CliRun.cdc("local", "--s3-port", Integer.toString(taken.getLocalPort()));
+
+      assertThat(run.exit()).isEqualTo(1);
+      assertThat(run.err())
+          .isEqualTo(
+              "cdc local: port "
+                  + taken.getLocalPort()
+                  + " is in use (another ./cdc local?): stop that, or give --s3-port another port"
+                  + " (0 for a free one)\n");
+    }
+    assertThat(CliRun.cdc("local", "--shards", "0").err())
+        .isEqualTo("cdc local: --shards must be 1 or more, got 0\n");
   }
 
   @Test

@@ -99,17 +99,6 @@ class LoadCommandTest {
   }
 
   @Test
-  void localEndpointsAreLoopbackAddresses() {
-    assertThat(CliClients.isLocal(URI.create("http://127.0.0.1:4567"))).isTrue();
-    assertThat(CliClients.isLocal(URI.create("http://127.0.0.2:4567"))).isTrue();
-    assertThat(CliClients.isLocal(URI.create("http://localhost:4567"))).isTrue();
-    assertThat(CliClients.isLocal(URI.create("http://[::1]:4567"))).isTrue();
-    assertThat(CliClients.isLocal(URI.create("https://kinesis.us-east-1.amazonaws.com"))).isFalse();
-    assertThat(CliClients.isLocal(URI.create("http://10.1.2.3:4567"))).isFalse();
-    assertThat(CliClients.isLocal(URI.create("http://localhost.example.com"))).isFalse();
-  }
-
-  @Test
   void cborIsTurnedOffOnlyForALocalKinesisEndpoint() {
     String before = System.getProperty("aws.cborEnabled");
     try {
