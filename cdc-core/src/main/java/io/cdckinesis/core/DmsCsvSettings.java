@@ -2,6 +2,7 @@ package io.cdckinesis.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cdckinesis.core.internal.ConfigFileProblems;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -151,7 +152,8 @@ public record DmsCsvSettings(
     try {
       root = JSON.readTree(in);
     } catch (IOException e) {
-      throw new ConfigurationException("settings " + source + " are not valid JSON: " + e, e);
+      throw new ConfigurationException(
+          "settings " + source + " are not valid JSON: " + ConfigFileProblems.invalidJson(e), e);
     }
     return fromJson(root, source);
   }
@@ -161,7 +163,8 @@ public record DmsCsvSettings(
     try (InputStream in = Files.newInputStream(file)) {
       return fromJson(in, file.toString());
     } catch (IOException e) {
-      throw new ConfigurationException("cannot read settings " + file + ": " + e, e);
+      throw new ConfigurationException(
+          "cannot read settings " + file + ": " + ConfigFileProblems.unreadable(e), e);
     }
   }
 
@@ -170,7 +173,8 @@ public record DmsCsvSettings(
     try {
       return fromJson(JSON.readTree(json), source);
     } catch (IOException e) {
-      throw new ConfigurationException("settings " + source + " are not valid JSON: " + e, e);
+      throw new ConfigurationException(
+          "settings " + source + " are not valid JSON: " + ConfigFileProblems.invalidJson(e), e);
     }
   }
 

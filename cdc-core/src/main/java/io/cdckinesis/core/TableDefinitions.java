@@ -2,6 +2,7 @@ package io.cdckinesis.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cdckinesis.core.internal.ConfigFileProblems;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -67,7 +68,8 @@ public final class TableDefinitions {
     try (InputStream in = Files.newInputStream(file)) {
       return fromJson(in, file.toString());
     } catch (IOException e) {
-      throw new ConfigurationException("cannot read table definitions " + file + ": " + e, e);
+      throw new ConfigurationException(
+          "cannot read table definitions " + file + ": " + ConfigFileProblems.unreadable(e), e);
     }
   }
 
@@ -83,7 +85,11 @@ public final class TableDefinitions {
       root = JSON.readTree(in);
     } catch (IOException e) {
       throw new ConfigurationException(
-          "table definitions " + source + " are not valid JSON: " + e.getMessage(), e);
+          "table definitions "
+              + source
+              + " are not valid JSON: "
+              + ConfigFileProblems.invalidJson(e),
+          e);
     }
     return fromJson(root, source);
   }
@@ -94,7 +100,11 @@ public final class TableDefinitions {
       return fromJson(JSON.readTree(json), source);
     } catch (IOException e) {
       throw new ConfigurationException(
-          "table definitions " + source + " are not valid JSON: " + e.getMessage(), e);
+          "table definitions "
+              + source
+              + " are not valid JSON: "
+              + ConfigFileProblems.invalidJson(e),
+          e);
     }
   }
 

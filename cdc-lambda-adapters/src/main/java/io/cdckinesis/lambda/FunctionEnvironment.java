@@ -328,6 +328,19 @@ public final class FunctionEnvironment {
               "handler attempts per change before it is dead-lettered",
               Parsers.integer(1, 1000)));
 
+  public static final String S3_PATH_STYLE = "CDC_S3_PATH_STYLE";
+  private static final Variable<Boolean> PATH_STYLE =
+      declare(
+          described(
+              S3_PATH_STYLE,
+              Use.BOTH,
+              null,
+              "`true` with a custom S3 endpoint, else `false`",
+              false,
+              "path-style S3 requests (`http://host/bucket/key`); a custom endpoint comes from the"
+                  + " SDK's `AWS_ENDPOINT_URL_S3` or `AWS_ENDPOINT_URL`",
+              Parsers::bool));
+
   // ---- End of the variables. ----
 
   /** Every variable name, in declaration order. */
@@ -497,6 +510,14 @@ public final class FunctionEnvironment {
   /** {@value #HANDLER_MAX_ATTEMPTS}: handler attempts per change before it is dead-lettered. */
   public int handlerMaxAttempts() {
     return get(HANDLER_ATTEMPTS);
+  }
+
+  /**
+   * {@value #S3_PATH_STYLE}: whether the functions' S3 client addresses buckets in the path, or
+   * null to decide by the endpoint (path-style for a custom one).
+   */
+  public Boolean s3PathStyle() {
+    return get(PATH_STYLE);
   }
 
   @Override

@@ -75,8 +75,10 @@ class FunctionEnvironmentTest {
         .hasMessageContaining("CDC_AGGREGATE must be true or false")
         .hasMessageContaining("CDC_MAX_BATCH_RECORDS must be between 1 and 500")
         .hasMessageContaining("CDC_TIME_RESERVE_MS must be a whole number")
-        .hasMessageContaining("CDC_DMS_SETTINGS")
-        .hasMessageContaining("CDC_STATE_BUCKET is required");
+        .hasMessageContaining("CDC_DMS_SETTINGS are not valid JSON: Unexpected character")
+        .hasMessageContaining("CDC_STATE_BUCKET is required")
+        .hasMessageNotContaining("REDACTED")
+        .hasMessageNotContaining("StreamReadFeature");
   }
 
   @Test

@@ -23,6 +23,7 @@ import io.cdckinesis.pipeline.ProducerResult;
 import io.cdckinesis.s3.S3ObjectRef;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,9 +32,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,8 +61,13 @@ class S3ToKinesisHandlerIT {
   private static final AtomicInteger STREAMS = new AtomicInteger();
 
   private static final AtomicInteger BUCKETS = new AtomicInteger();
+
+  /** Names this JVM's event files, so that the check below ignores other builds' files. */
+  private static final String EVENT_FILE_PREFIX = "s3-event-" + ProcessHandle.current().pid() + "-";
+
   private static LocalS3 s3;
   private static LocalKinesis kinesis;
+  private static Set<Path> eventFilesBefore;
   private String bucket;
 
   @BeforeEach
@@ -69,6 +78,7 @@ class S3ToKinesisHandlerIT {
 
   @BeforeAll
   static void start() {
+    eventFilesBefore = eventFilesLeft();
     s3 = LocalS3.inMemory();
     kinesis = LocalKinesis.start();
     s3.createBucket(EVENT_BUCKET);
@@ -79,6 +89,9 @@ class S3ToKinesisHandlerIT {
   static void stop() {
     kinesis.close();
     s3.close();
+    Set<Path> left = eventFilesLeft();
+    left.removeAll(eventFilesBefore);
+    assertThat(left).as("event files left in the temporary folder").isEmpty();
   }
 
   private static String newStream(int shards) {
@@ -129,13 +142,34 @@ class S3ToKinesisHandlerIT {
     return loadEvent("{\"Records\":[" + String.join(",", records) + "]}");
   }
 
+  /** The event as Lambda's runtime deserializes it (EventLoader reads a file: a temporary one). */
   private static S3Event loadEvent(String json) {
+    Path f = null;
     try {
-      Path f = Files.createTempFile("s3-event", ".json");
+      f = Files.createTempFile(EVENT_FILE_PREFIX, ".json");
       Files.writeString(f, json);
       return EventLoader.loadS3Event(f.toString());
     } catch (IOException e) {
       throw new IllegalStateException(e);
+    } finally {
+      if (f != null) {
+        try {
+          Files.deleteIfExists(f);
+        } catch (IOException e) {
+          f.toFile().deleteOnExit();
+        }
+      }
+    }
+  }
+
+  /** The event files this class wrote that are still in the temporary folder. */
+  private static Set<Path> eventFilesLeft() {
+    try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      return files
+          .filter(f -> f.getFileName().toString().startsWith(EVENT_FILE_PREFIX))
+          .collect(Collectors.toSet());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

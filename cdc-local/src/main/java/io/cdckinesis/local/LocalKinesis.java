@@ -53,23 +53,59 @@ public final class LocalKinesis implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
-  /** Installs kinesalite if needed and starts it. */
+  /**
+   * Whether kinesalite is installed for this version (else {@link #start()} first runs {@code npm
+   * ci}, which takes a while: callers may say so).
+   */
+  public static boolean isInstalled() {
+    return KinesaliteInstallation.isInstalled();
+  }
+
+  /** Where kinesalite is (or will be) installed. */
+  public static Path installationFolder() {
+    return KinesaliteInstallation.home();
+  }
+
+  /**
+   * Installs kinesalite when it is not installed yet ({@link #start()} does it too).
+   *
+   * @throws MissingToolException when npm cannot be started
+   */
+  public static void install() {
+    KinesaliteInstallation.ensureInstalled();
+  }
+
+  /**
+   * Installs kinesalite if needed and starts it.
+   *
+   * @throws MissingToolException when node or npm cannot be started
+   */
   public static LocalKinesis start() {
+    return start(0);
+  }
+
+  /**
+   * Installs kinesalite if needed and starts it on a loopback port (0: a free one).
+   *
+   * @throws MissingToolException when node or npm cannot be started
+   */
+  public static LocalKinesis start(int port) {
     System.setProperty("aws.cborEnabled", "false");
     Path home = KinesaliteInstallation.ensureInstalled();
     Process p;
     try {
       p =
-          new ProcessBuilder(KinesaliteInstallation.node(), "server.js", "0")
+          new ProcessBuilder(KinesaliteInstallation.node(), "server.js", Integer.toString(port))
               .directory(home.toFile())
               .redirectError(ProcessBuilder.Redirect.appendTo(home.resolve("server.log").toFile()))
               .start();
     } catch (IOException e) {
-      throw new IllegalStateException("cannot run node (Node.js is needed for kinesalite)", e);
+      throw MissingToolException.of(
+          KinesaliteInstallation.node(), "the Kinesis emulator kinesalite runs on it", "CDC_NODE");
     }
     BufferedReader out =
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    CompletableFuture<Integer> port =
+    CompletableFuture<Integer> listeningPort =
         CompletableFuture.supplyAsync(
             () -> {
               try {
@@ -85,7 +121,7 @@ public final class LocalKinesis implements AutoCloseable {
             });
     int listening;
     try {
-      listening = port.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      listening = listeningPort.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       p.destroyForcibly();

@@ -25,12 +25,12 @@ public final class LocalS3 implements AutoCloseable {
   private final URI endpoint;
   private final S3Client client;
 
-  private LocalS3(BlobStore store) {
+  private LocalS3(BlobStore store, int port) {
     try {
       proxy =
           S3Proxy.builder()
               .blobStore(store)
-              .endpoint(URI.create("http://127.0.0.1:0"))
+              .endpoint(URI.create("http://127.0.0.1:" + port))
               .awsAuthentication(
                   AuthenticationType.AWS_V2_OR_V4,
                   LocalCredentials.ACCESS_KEY,
@@ -57,17 +57,30 @@ public final class LocalS3 implements AutoCloseable {
 
   /** Starts a server that keeps objects in memory. */
   public static LocalS3 inMemory() {
-    return new LocalS3(new TransientNio2BlobStore());
+    return inMemory(0);
+  }
+
+  /** Starts a server that keeps objects in memory, on a port (0: a free one). */
+  public static LocalS3 inMemory(int port) {
+    return new LocalS3(new TransientNio2BlobStore(), port);
   }
 
   /** Starts a server that keeps buckets as folders under {@code dir} (kept after close). */
   public static LocalS3 onDisk(Path dir) {
+    return onDisk(dir, 0);
+  }
+
+  /**
+   * Starts a server that keeps buckets as folders under {@code dir} (kept after close), on a port
+   * (0: a free one).
+   */
+  public static LocalS3 onDisk(Path dir, int port) {
     try {
       Files.createDirectories(dir);
     } catch (java.io.IOException e) {
       throw new IllegalStateException("cannot create " + dir, e);
     }
-    return new LocalS3(new FilesystemNio2BlobStore(dir.toAbsolutePath().toString()));
+    return new LocalS3(new FilesystemNio2BlobStore(dir.toAbsolutePath().toString()), port);
   }
 
   public URI endpoint() {

@@ -34,6 +34,7 @@ public final class NpmPackage {
    * @return {@code home}
    * @throws UncheckedIOException naming {@code home} when the files cannot be written or {@code npm
    *     ci} fails
+   * @throws MissingToolException when npm cannot be started
    */
   public static Path install(Path home, Map<String, byte[]> files, String required) {
     byte[] lock = files.get("package-lock.json");
@@ -55,11 +56,7 @@ public final class NpmPackage {
           }
         }
         Path installed = home.resolve(INSTALLED_LOCK);
-        boolean current =
-            Files.exists(home.resolve(required))
-                && Files.exists(installed)
-                && Arrays.equals(Files.readAllBytes(installed), lock);
-        if (!current) {
+        if (!isInstalled(home, lock, required)) {
           Files.deleteIfExists(installed);
           npmCi(home);
           if (!Files.exists(home.resolve(required))) {
@@ -72,6 +69,21 @@ public final class NpmPackage {
       throw new UncheckedIOException("cannot install the npm package in " + home, e);
     }
     return home;
+  }
+
+  /**
+   * Whether {@code home} holds an installation made from this lock file (then {@link #install} runs
+   * no npm).
+   */
+  public static boolean isInstalled(Path home, byte[] lock, String required) {
+    Path installed = home.resolve(INSTALLED_LOCK);
+    try {
+      return Files.exists(home.resolve(required))
+          && Files.exists(installed)
+          && Arrays.equals(Files.readAllBytes(installed), lock);
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /**
@@ -93,12 +105,17 @@ public final class NpmPackage {
   private static void npmCi(Path home) throws IOException {
     String npm = System.getenv().getOrDefault("CDC_NPM", "npm");
     Path log = home.resolve("npm-install.log");
-    Process p =
-        new ProcessBuilder(npm, "ci", "--no-audit", "--no-fund", "--loglevel=error")
-            .directory(home.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+    Process p;
+    try {
+      p =
+          new ProcessBuilder(npm, "ci", "--no-audit", "--no-fund", "--loglevel=error")
+              .directory(home.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+    } catch (IOException e) {
+      throw MissingToolException.of(npm, "needed once to install the Kinesis emulator", "CDC_NPM");
+    }
     try {
       if (!p.waitFor(5, TimeUnit.MINUTES)) {
         p.destroyForcibly();

@@ -25,16 +25,25 @@ public final class KinesaliteInstallation {
 
   private KinesaliteInstallation() {}
 
+  private static final String REQUIRED = "node_modules/kinesalite";
+
   /** The home folder, installed and ready to run {@code node server.js}. */
   public static Path ensureInstalled() {
     Map<String, byte[]> files = new LinkedHashMap<>();
     for (String f : FILES) {
       files.put(f, resource(f));
     }
-    return NpmPackage.install(
-        NpmPackage.home("CDC_KINESALITE_HOME", "cdc.kinesalite.home", "kinesalite"),
-        files,
-        "node_modules/kinesalite");
+    return NpmPackage.install(home(), files, REQUIRED);
+  }
+
+  /** Whether {@link #ensureInstalled()} has nothing to install. */
+  public static boolean isInstalled() {
+    return NpmPackage.isInstalled(home(), resource("package-lock.json"), REQUIRED);
+  }
+
+  /** Where kinesalite is (or will be) installed. */
+  public static Path home() {
+    return NpmPackage.home("CDC_KINESALITE_HOME", "cdc.kinesalite.home", "kinesalite");
   }
 
   /** The {@code node} executable: {@code $CDC_NODE} or {@code node} on the PATH. */

@@ -1,11 +1,12 @@
 package io.cdckinesis.examples.cli;
 
 import io.cdckinesis.core.ConfigurationException;
-import java.net.InetAddress;
+import io.cdckinesis.lambda.internal.ConfiguredEndpoints;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -62,6 +63,26 @@ final class CliClients {
     return DefaultAwsRegionProviderChain.builder().build().getRegion();
   }
 
+  /** What to do when the default chain finds no credentials, in one line. */
+  static final String NO_CREDENTIALS =
+      "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (any values for"
+          + " a local emulator), or AWS_PROFILE";
+
+  /**
+   * The credentials provider, checked once before any call: a missing setup is reported in one line
+   * with the fix, instead of the SDK's account of every provider it tried.
+   *
+   * @throws ConfigurationException when the provider finds no credentials
+   */
+  static AwsCredentialsProvider credentials(AwsCredentialsProvider provider) {
+    try {
+      provider.resolveCredentials();
+    } catch (SdkClientException e) {
+      throw new ConfigurationException(NO_CREDENTIALS);
+    }
+    return provider;
+  }
+
   /**
    * Checks an endpoint given on the command line.
    *
@@ -82,36 +103,29 @@ final class CliClients {
     return uri;
   }
 
-  /** Whether an endpoint is on this machine (a local emulator). */
-  static boolean isLocal(URI endpoint) {
-    String host = endpoint.getHost();
-    if (host == null) {
-      return false;
-    }
-    if (host.equalsIgnoreCase("localhost")) {
-      return true;
-    }
-    String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-    if (!literal.matches("[0-9.]+|[0-9a-fA-F:]+")) {
-      return false; // a name: never resolved here
-    }
-    try {
-      return InetAddress.getByName(literal).isLoopbackAddress();
-    } catch (UnknownHostException e) {
-      return false;
-    }
+  /**
+   * The endpoint of a service: the option's, else the one the SDK's settings give ({@code
+   * AWS_ENDPOINT_URL_<SERVICE>}, {@code AWS_ENDPOINT_URL}), else null for AWS's own.
+   *
+   * @throws IllegalArgumentException naming the option or setting when it is not a usable URL
+   */
+  static URI endpoint(String option, String value, ConfiguredEndpoints.Service service) {
+    return value != null
+        ? endpoint(option, value)
+        : ConfiguredEndpoints.fromSystem(service).orElse(null);
   }
 
   /**
    * A Kinesis client. Against a local endpoint the SDK's CBOR wire format is turned off for this
    * JVM: kinesalite's CBOR answers break the SDK, and JSON is equally valid against AWS.
    */
-  static KinesisClient kinesis(Region region, URI endpoint) {
-    if (endpoint != null && isLocal(endpoint)) {
-      System.setProperty("aws.cborEnabled", "false");
-    }
+  static KinesisClient kinesis(Region region, URI endpoint, AwsCredentialsProvider credentials) {
+    ConfiguredEndpoints.disableCborForLoopback(Optional.ofNullable(endpoint));
     KinesisClientBuilder b =
-        KinesisClient.builder().region(region).httpClientBuilder(UrlConnectionHttpClient.builder());
+        KinesisClient.builder()
+            .region(region)
+            .credentialsProvider(credentials)
+            .httpClientBuilder(UrlConnectionHttpClient.builder());
     if (endpoint != null) {
       b.endpointOverride(endpoint);
     }
@@ -119,9 +133,12 @@ final class CliClients {
   }
 
   /** An S3 client; with an endpoint override it uses path-style requests (bucket in the path). */
-  static S3Client s3(Region region, URI endpoint) {
+  static S3Client s3(Region region, URI endpoint, AwsCredentialsProvider credentials) {
     S3ClientBuilder b =
-        S3Client.builder().region(region).httpClientBuilder(UrlConnectionHttpClient.builder());
+        S3Client.builder()
+            .region(region)
+            .credentialsProvider(credentials)
+            .httpClientBuilder(UrlConnectionHttpClient.builder());
     if (endpoint != null) {
       b.endpointOverride(endpoint).forcePathStyle(true);
     }

@@ -9,9 +9,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -36,21 +36,7 @@ final class ConvertCommand implements Callable<Integer> {
 
   @Spec private CommandSpec spec;
 
-  @Option(
-      names = "--settings",
-      paramLabel = "S3SETTINGS.json",
-      description =
-          "The DMS S3 endpoint settings: `aws dms describe-endpoints` output, an object with"
-              + " S3Settings, or the S3Settings object. Default: DMS defaults.")
-  private Path settingsFile;
-
-  @Option(
-      names = "--tables",
-      paramLabel = "TABLES.json",
-      description =
-          "Table definitions: {\"schema.table\": {\"columns\": [...], \"primaryKey\": [...],"
-              + " \"types\": {...}}}. Needed for files without a header.")
-  private Path tablesFile;
+  @Mixin private DmsFileOptions dms;
 
   @Option(names = "--schema", description = "The schema of every file (with --table).")
   private String schema;
@@ -60,15 +46,6 @@ final class ConvertCommand implements Callable<Integer> {
       description = "The table of every file (with --schema); paths then need only a DMS name.")
   private String table;
 
-  @Option(
-      names = "--on-error",
-      paramLabel = "fail|skip",
-      defaultValue = "fail",
-      description =
-          "fail (default): stop at the first bad row or file, exit 1. skip: convert the good"
-              + " rows, report each bad one on standard error, exit 3.")
-  private String onError;
-
   @Parameters(paramLabel = "PATH", arity = "1..*", description = "DMS data files or folders.")
   private List<Path> paths;
 
@@ -76,13 +53,11 @@ final class ConvertCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     BadRowPolicy policy;
-    switch (onError.toLowerCase(Locale.ROOT)) {
-      case "fail" -> policy = BadRowPolicy.FAIL;
-      case "skip" -> policy = BadRowPolicy.SKIP;
-      default -> {
-        err.println("cdc convert: --on-error must be fail or skip, got " + onError);
-        return 2;
-      }
+    try {
+      policy = dms.policy();
+    } catch (IllegalArgumentException e) {
+      err.println("cdc convert: " + e.getMessage());
+      return 2;
     }
     if ((schema == null) != (table == null)) {
       err.println("cdc convert: --schema and --table go together");
@@ -92,10 +67,8 @@ final class ConvertCommand implements Callable<Integer> {
     TableDefinitions tables;
     TableId forced;
     try {
-      settings =
-          settingsFile == null ? DmsCsvSettings.defaults() : DmsCsvSettings.fromJson(settingsFile);
-      tables =
-          tablesFile == null ? TableDefinitions.empty() : TableDefinitions.fromJson(tablesFile);
+      settings = dms.settings();
+      tables = dms.tables();
       forced = schema == null ? null : TableId.of(schema, table);
     } catch (ConfigurationException | IllegalArgumentException e) {
       err.println("cdc convert: " + e.getMessage());

@@ -3,8 +3,14 @@ package io.cdckinesis.examples.cli;
 import io.cdckinesis.examples.demo.DemoOptions;
 import io.cdckinesis.examples.demo.DemoPipeline;
 import io.cdckinesis.examples.demo.DemoReport;
+import io.cdckinesis.local.MissingToolException;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,12 +24,13 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = {
-      "Runs the whole pipeline on local S3 (s3proxy) and Kinesis (kinesalite): a simulated",
-      "source database written to S3 as DMS writes it, the producer function invoked with S3",
-      "events, the consumer function fed by an event source mapping, and a replica of every",
-      "table compared with the source at the end. Exit status 0 only when they match."
-    })
+    // One paragraph: picocli shows a command's first description line in the command list.
+    description =
+        "Runs the whole pipeline on local S3 (s3proxy) and Kinesis (kinesalite): a simulated"
+            + " source database written to S3 as DMS writes it, the producer function invoked with"
+            + " S3 events, the consumer function fed by an event source mapping, and a replica of"
+            + " every table compared with the source at the end. Exit status 0 only when they"
+            + " match.")
 public final class DemoCommand implements Callable<Integer> {
 
   private static final DemoOptions DEFAULTS = DemoOptions.defaults();
@@ -68,8 +75,8 @@ public final class DemoCommand implements Callable<Integer> {
       names = "--faults",
       paramLabel = "SPEC",
       description =
-          "Inject faults, e.g. crash=3,handler-errors=0.02,duplicate-events"
-              + " (see docs/faults.md).")
+          "Inject faults: `default` for the full mix of the reliability suite, or items such as"
+              + " crash=3,handler-errors=0.02,duplicate-events (see docs/faults.md).")
   private String faults;
 
   @Option(
@@ -81,8 +88,8 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--verbose",
       description =
-          "Also print the functions' own log lines (under faults, many report failures that are"
-              + " then retried).")
+          "Also print the functions' own log lines (INFO and above; under faults, many report"
+              + " failures that are then retried).")
   private boolean verbose;
 
   @Override
@@ -94,28 +101,65 @@ public final class DemoCommand implements Callable<Integer> {
       options =
           new DemoOptions(
               rows, tables, changes, DEFAULTS.cdcBatches(), shards, aggregate, keep, faults, seed);
+      if (keep != null) {
+        checkWritable(keep);
+      }
     } catch (IllegalArgumentException e) {
       err.println("cdc demo: " + e.getMessage());
       return 2;
     }
-    if (!verbose) {
-      // The summary counts what the functions log; their lines would bury the progress display.
-      ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.cdckinesis"))
-          .setLevel(ch.qos.logback.classic.Level.OFF);
-    }
+    // The summary counts what the functions log; unless asked, their lines would bury the
+    // progress display.
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.cdckinesis"))
+        .setLevel(verbose ? ch.qos.logback.classic.Level.INFO : ch.qos.logback.classic.Level.OFF);
     DemoReport report;
+    Duration cpuBefore;
     try {
-      report = DemoPipeline.run(options, System.console() != null);
+      LocalTools.installKinesalite(err, "cdc demo");
+      cpuBefore = CpuTime.used();
+      report = DemoPipeline.run(options, LoadCommand.interactiveTerminal());
     } catch (IllegalArgumentException e) {
       err.println("cdc demo: " + e.getMessage());
       return 2;
+    } catch (MissingToolException e) {
+      err.println("cdc demo: " + e.getMessage());
+      return 1;
     }
-    print(report, out);
+    print(report, CpuTime.used().minus(cpuBefore), out);
     out.flush();
     return report.matches() ? 0 : 1;
   }
 
-  static void print(DemoReport r, PrintWriter out) {
+  /** A --keep folder the demo can write to, or a one-line reason why not. */
+  private static void checkWritable(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      if (!Files.isWritable(dir)) {
+        throw new AccessDeniedException(dir.toString());
+      }
+    } catch (IOException | SecurityException e) {
+      String why =
+          e instanceof AccessDeniedException || e instanceof SecurityException
+              ? "permission denied"
+              : e instanceof FileSystemException f && f.getReason() != null
+                  ? f.getReason()
+                  : e.getClass().getSimpleName();
+      throw new IllegalArgumentException(
+          "--keep "
+              + dir
+              + ": cannot create or write the folder ("
+              + why
+              + "): give a folder you"
+              + " can write to, e.g. --keep ./cdc-data");
+    }
+  }
+
+  /**
+   * Prints the summary.
+   *
+   * @param cpu CPU time of the run (this process and, where the system tells, the emulator's)
+   */
+  static void print(DemoReport r, Duration cpu, PrintWriter out) {
     out.printf(
         "cdc demo: %d tables, %,d rows, %,d changes, %d shards, aggregation %s%n",
         r.tables(), r.rows(), r.changes(), r.shards(), r.aggregate() ? "on" : "off");
@@ -140,7 +184,12 @@ public final class DemoCommand implements Callable<Integer> {
     if (r.injected() != null) {
       out.println("  faults                    " + r.injected().describe());
     }
-    out.printf("  elapsed                   %.1f s%n", r.elapsed().toMillis() / 1000.0);
+    out.printf(
+        "  elapsed                   %.1f s wall, %.1f s CPU%s on %d cores%n",
+        r.elapsed().toMillis() / 1000.0,
+        cpu.toMillis() / 1000.0,
+        CpuTime.includesChildren() ? " (with the Kinesis emulator)" : "",
+        Runtime.getRuntime().availableProcessors());
     if (r.matches()) {
       out.println("replica matches source");
     } else {

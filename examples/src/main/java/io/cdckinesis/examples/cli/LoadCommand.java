@@ -10,6 +10,7 @@ import io.cdckinesis.core.TableId;
 import io.cdckinesis.kinesis.KinesisChangeSink;
 import io.cdckinesis.kinesis.KinesisSinkConfig;
 import io.cdckinesis.kinesis.SinkMetrics;
+import io.cdckinesis.lambda.internal.ConfiguredEndpoints.Service;
 import io.cdckinesis.s3.S3Location;
 import io.cdckinesis.s3.S3ObjectSource;
 import io.cdckinesis.s3.S3PayloadStore;
@@ -22,16 +23,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -78,13 +81,17 @@ final class LoadCommand implements Callable<Integer> {
   @Option(
       names = "--kinesis-endpoint",
       paramLabel = "URL",
-      description = "Kinesis endpoint override, e.g. a local emulator (http://127.0.0.1:4567).")
+      description =
+          "Kinesis endpoint override, e.g. a local emulator (http://127.0.0.1:4567). Default:"
+              + " AWS_ENDPOINT_URL_KINESIS or AWS_ENDPOINT_URL when set (see ./cdc local).")
   private String kinesisEndpoint;
 
   @Option(
       names = "--s3-endpoint",
       paramLabel = "URL",
-      description = "S3 endpoint override (path-style requests), e.g. http://127.0.0.1:9000.")
+      description =
+          "S3 endpoint override (path-style requests), e.g. http://127.0.0.1:4568. Default:"
+              + " AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL when set.")
   private String s3Endpoint;
 
   @Option(
@@ -95,22 +102,7 @@ final class LoadCommand implements Callable<Integer> {
               + " endpoint is overridden and none is configured.")
   private String region;
 
-  @Option(
-      names = "--settings",
-      paramLabel = "S3SETTINGS.json",
-      description =
-          "The DMS S3 endpoint settings: `aws dms describe-endpoints` output, an object with"
-              + " S3Settings, or the S3Settings object (BucketFolder, date partitions, CdcPath"
-              + " ...). Default: DMS defaults.")
-  private Path settingsFile;
-
-  @Option(
-      names = "--tables",
-      paramLabel = "TABLES.json",
-      description =
-          "Table definitions (columns, primaryKey, types). Needed for files without a header;"
-              + " primary keys make the partition keys.")
-  private Path tablesFile;
+  @Mixin private DmsFileOptions dms;
 
   @Option(
       names = "--aggregate",
@@ -133,15 +125,6 @@ final class LoadCommand implements Callable<Integer> {
               + " such a row stops the load.")
   private String payloadStore;
 
-  @Option(
-      names = "--on-error",
-      paramLabel = "fail|skip",
-      defaultValue = "fail",
-      description =
-          "fail (default): stop at the first bad row or file, exit 1 (records read before it are"
-              + " sent). skip: send the good rows, report each bad one on standard error, exit 3.")
-  private String onError;
-
   @Parameters(
       paramLabel = "SOURCE",
       arity = "1..*",
@@ -161,12 +144,10 @@ final class LoadCommand implements Callable<Integer> {
   private int load(PrintWriter err) {
     // Usage: everything the command line alone can tell.
     BadRowPolicy policy;
-    switch (onError.toLowerCase(Locale.ROOT)) {
-      case "fail" -> policy = BadRowPolicy.FAIL;
-      case "skip" -> policy = BadRowPolicy.SKIP;
-      default -> {
-        return usage(err, "--on-error must be fail or skip, got " + onError);
-      }
+    try {
+      policy = dms.policy();
+    } catch (IllegalArgumentException e) {
+      return usage(err, e.getMessage());
     }
     URI kinesisUri;
     URI s3Uri;
@@ -174,11 +155,8 @@ final class LoadCommand implements Callable<Integer> {
     List<Object> parsedSources = new ArrayList<>();
     KinesisSinkConfig config;
     try {
-      kinesisUri =
-          kinesisEndpoint == null
-              ? null
-              : CliClients.endpoint("--kinesis-endpoint", kinesisEndpoint);
-      s3Uri = s3Endpoint == null ? null : CliClients.endpoint("--s3-endpoint", s3Endpoint);
+      kinesisUri = CliClients.endpoint("--kinesis-endpoint", kinesisEndpoint, Service.KINESIS);
+      s3Uri = CliClients.endpoint("--s3-endpoint", s3Endpoint, Service.S3);
       payloadLocation = payloadStore == null ? null : S3Location.parse(payloadStore);
       for (String s : sources) {
         parsedSources.add(S3Prefix.isS3(s) ? S3Prefix.parse(s) : Path.of(s));
@@ -194,22 +172,22 @@ final class LoadCommand implements Callable<Integer> {
     DmsCsvSettings settings;
     TableDefinitions tables;
     Region awsRegion;
+    AwsCredentialsProvider credentials;
     try {
-      settings =
-          settingsFile == null ? DmsCsvSettings.defaults() : DmsCsvSettings.fromJson(settingsFile);
-      tables =
-          tablesFile == null ? TableDefinitions.empty() : TableDefinitions.fromJson(tablesFile);
+      settings = dms.settings();
+      tables = dms.tables();
       awsRegion =
           CliClients.region(
               region, kinesisUri != null || s3Uri != null, CliClients::defaultChainRegion);
+      credentials = CliClients.credentials(DefaultCredentialsProvider.create());
     } catch (ConfigurationException | IllegalArgumentException e) {
       return fail(err, e.getMessage());
     }
 
     boolean needS3 =
         payloadLocation != null || parsedSources.stream().anyMatch(s -> s instanceof S3Prefix);
-    try (KinesisClient kinesis = CliClients.kinesis(awsRegion, kinesisUri);
-        S3Client s3 = needS3 ? CliClients.s3(awsRegion, s3Uri) : null) {
+    try (KinesisClient kinesis = CliClients.kinesis(awsRegion, kinesisUri, credentials);
+        S3Client s3 = needS3 ? CliClients.s3(awsRegion, s3Uri, credentials) : null) {
       String problem = checkStream(kinesis, awsRegion, kinesisUri);
       if (problem != null) {
         return fail(err, problem);

@@ -26,10 +26,31 @@ public record DemoOptions(
     String faults,
     long seed) {
 
+  /**
+   * @throws IllegalArgumentException naming the first value out of range by its {@code cdc demo}
+   *     option
+   */
   public DemoOptions {
-    if (rows < 0 || tables < 1 || changes < 0 || cdcBatches < 1 || shards < 1) {
+    atLeast("--rows", rows, 0);
+    atLeast("--tables", tables, 1);
+    atLeast("--changes", changes, 0);
+    atLeast("cdcBatches", cdcBatches, 1); // not an option: set by code only
+    atLeast("--shards", shards, 1);
+  }
+
+  private static void atLeast(String option, long value, long min) {
+    if (value < min) {
       throw new IllegalArgumentException(
-          "need rows >= 0, tables >= 1, changes >= 0, cdc batches >= 1, shards >= 1");
+          option
+              + " must be "
+              + min
+              + " or more, got "
+              + value
+              + " (give "
+              + option
+              + " "
+              + min
+              + " or more)");
     }
   }
 

@@ -18,7 +18,7 @@ record CliRun(int exit, byte[] out, String err) {
   static CliRun cdc(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(new CdcCommand(out));
+    CommandLine cli = CdcCommand.commandLine(new CdcCommand(out));
     cli.setErr(new PrintWriter(err));
     cli.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
     int exit = cli.execute(args);

@@ -2,6 +2,8 @@ package io.cdckinesis.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +28,39 @@ class DemoCommandIT {
     CliRun run = CliRun.cdc("demo", "--tables", "0");
 
     assertThat(run.exit()).isEqualTo(2);
-    assertThat(run.err()).contains("tables >= 1");
+    assertThat(run.err()).contains("--tables must be 1 or more, got 0");
+  }
+
+  @Test
+  void theSummaryGivesWallAndCpuTime() {
+    CliRun run = CliRun.cdc("demo", "--rows", "10", "--tables", "1", "--changes", "10");
+
+    assertThat(new String(run.out(), StandardCharsets.UTF_8))
+        .containsPattern(
+            "  elapsed {19}\\d+\\.\\d s wall, \\d+\\.\\d s CPU( \\(with the Kinesis"
+                + " emulator\\))? on \\d+ cores");
+  }
+
+  @Test
+  void verboseShowsTheFunctionsLogLinesAndQuietDoesNot() {
+    String quiet = functionLogs("demo", "--rows", "10", "--tables", "1", "--changes", "10");
+    String verbose =
+        functionLogs("demo", "--rows", "10", "--tables", "1", "--changes", "10", "--verbose");
+
+    assertThat(quiet).doesNotContain("lambda.S3ToKinesisHandler");
+    assertThat(verbose).contains("INFO  i.c.lambda.S3ToKinesisHandler - object processed");
+  }
+
+  /** What a run writes to the process's standard error (where the log lines go). */
+  private static String functionLogs(String... args) {
+    PrintStream before = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      assertThat(CliRun.cdc(args).exit()).isZero();
+    } finally {
+      System.setErr(before);
+    }
+    return captured.toString(StandardCharsets.UTF_8);
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cdckinesis.core.ConfigurationException;
 import io.cdckinesis.core.TableId;
 import io.cdckinesis.kinesis.SinkMetrics;
+import io.cdckinesis.local.LocalCredentials;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -98,27 +99,20 @@ class LoadCommandTest {
   }
 
   @Test
-  void localEndpointsAreLoopbackAddresses() {
-    assertThat(CliClients.isLocal(URI.create("http://127.0.0.1:4567"))).isTrue();
-    assertThat(CliClients.isLocal(URI.create("http://127.0.0.2:4567"))).isTrue();
-    assertThat(CliClients.isLocal(URI.create("http://localhost:4567"))).isTrue();
-    assertThat(CliClients.isLocal(URI.create("http://[::1]:4567"))).isTrue();
-    assertThat(CliClients.isLocal(URI.create("https://kinesis.us-east-1.amazonaws.com"))).isFalse();
-    assertThat(CliClients.isLocal(URI.create("http://10.1.2.3:4567"))).isFalse();
-    assertThat(CliClients.isLocal(URI.create("http://localhost.example.com"))).isFalse();
-  }
-
-  @Test
   void cborIsTurnedOffOnlyForALocalKinesisEndpoint() {
     String before = System.getProperty("aws.cborEnabled");
     try {
       System.clearProperty("aws.cborEnabled");
       try (KinesisClient remote =
-          CliClients.kinesis(Region.US_EAST_1, URI.create("https://kinesis.example.com"))) {
+          CliClients.kinesis(
+              Region.US_EAST_1,
+              URI.create("https://kinesis.example.com"),
+              LocalCredentials.provider())) {
         assertThat(System.getProperty("aws.cborEnabled")).isNull();
       }
       try (KinesisClient local =
-          CliClients.kinesis(Region.US_EAST_1, URI.create("http://127.0.0.1:4567"))) {
+          CliClients.kinesis(
+              Region.US_EAST_1, URI.create("http://127.0.0.1:4567"), LocalCredentials.provider())) {
         assertThat(System.getProperty("aws.cborEnabled")).isEqualTo("false");
       }
     } finally {
