@@ -296,9 +296,9 @@ public final class DemoPipeline {
       }
       boolean work = false;
       for (Endpoint e : endpoints) {
-        ProducerResult swept = sweep(e, results);
+        java.util.Optional<ProducerResult> swept = sweep(e, results);
         sweeps++;
-        work |= !swept.objects().isEmpty();
+        work |= swept.map(r -> !r.objects().isEmpty()).orElse(true);
       }
       if (!work) {
         break;
@@ -319,7 +319,7 @@ public final class DemoPipeline {
     List<String> differences = new ArrayList<>(compare(db, replica));
     if (!differences.isEmpty()) {
       for (Endpoint e : endpoints) {
-        for (ObjectOutcome o : sweep(e, results).objects()) {
+        for (ObjectOutcome o : sweep(e, results).map(ProducerResult::objects).orElse(List.of())) {
           differences.add("still pending after the producers stopped: " + o);
         }
       }
@@ -536,15 +536,23 @@ public final class DemoPipeline {
     return differences;
   }
 
-  /** One run of an endpoint's sweep, as the schedule would invoke it. */
-  private static ProducerResult sweep(Endpoint e, List<ProducerResult> results) {
-    ProducerResult r =
-        e.sweep.handleRequest(
-            Map.of(),
-            new LocalContext(
-                java.util.UUID.randomUUID().toString(), "cdc-sweep-" + e.name, 900_000));
-    results.add(r);
-    return r;
+  /**
+   * One run of an endpoint's sweep, as the schedule would invoke it; empty when the run died (a
+   * crash is contained by its invocation as in Lambda; the next scheduled run goes on).
+   */
+  private static java.util.Optional<ProducerResult> sweep(
+      Endpoint e, List<ProducerResult> results) {
+    try {
+      ProducerResult r =
+          e.sweep.handleRequest(
+              Map.of(),
+              new LocalContext(
+                  java.util.UUID.randomUUID().toString(), "cdc-sweep-" + e.name, 900_000));
+      results.add(r);
+      return java.util.Optional.of(r);
+    } catch (Throwable failed) { // NOPMD: an invocation's failure, as Lambda records it
+      return java.util.Optional.empty();
+    }
   }
 
   private static SinkMetrics sum(List<KinesisChangeSink> sinks) {
