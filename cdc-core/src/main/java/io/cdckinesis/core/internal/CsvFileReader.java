@@ -542,9 +542,6 @@ public final class CsvFileReader implements DmsFileReader {
       columns.add(column);
       values.add(value);
     }
-    if (missing.isEmpty()) { // the token was in the Op, timestamp or table fields: not a column
-      unsupplied = 0;
-    }
     return new ChangeRecord(
         op,
         l.schema,
