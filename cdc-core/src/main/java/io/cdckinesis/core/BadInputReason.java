@@ -21,5 +21,12 @@ public enum BadInputReason {
   /** The object has no bytes at all. */
   EMPTY_OBJECT,
   /** Anything else the CSV parser rejects. */
-  MALFORMED_CSV
+  MALFORMED_CSV,
+  /**
+   * The rows of a file without a header have another number of fields than the table's configured
+   * columns from the file's first row on: the columns changed at the source (ADD or DROP COLUMN).
+   */
+  COLUMNS_CHANGED,
+  /** The rows end in {@code \r\n} while CsvRowDelimiter is {@code \n}, or the reverse. */
+  ROW_DELIMITER_MISMATCH
 }

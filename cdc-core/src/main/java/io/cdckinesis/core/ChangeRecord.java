@@ -5,9 +5,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One change to one row, as read from DMS output: what happened, to which table, the row's values
@@ -17,8 +19,19 @@ import java.util.Objects;
  * <p>For {@link Operation#DELETE} the values are the row as it was before the delete; for {@link
  * Operation#UPDATE} the row after the update, as DMS writes them.
  *
+ * <p><b>Columns DMS did not supply.</b> With {@code UseCsvNoSupValue} DMS marks the columns of a
+ * change it did not get (not in the source's supplemental log: typically an Oracle LOB column an
+ * UPDATE did not touch) with {@code CsvNoSupValue}. Such a column is absent from the record: not in
+ * {@link #columns()}, {@link #values()} or {@link #data()}, and named in {@link #unsupplied()}. A
+ * consumer must leave its stored value alone (update only the columns present); it is not NULL. Key
+ * columns are always supplied.
+ *
+ * @param columns the columns present in this change, in the table's column order
+ * @param values their values, one per column ({@code null} is SQL NULL)
  * @param commitTimestamp the commit time at the source for changes, the transfer time for full
  *     load; {@code null} when the output has no timestamp column
+ * @param unsupplied the table's columns DMS did not supply in this change, in column order; empty
+ *     for almost every record (never {@code null})
  */
 public record ChangeRecord(
     Operation operation,
@@ -28,7 +41,8 @@ public record ChangeRecord(
     List<Object> values,
     List<String> primaryKey,
     Instant commitTimestamp,
-    SourcePosition position) {
+    SourcePosition position,
+    Set<String> unsupplied) {
 
   public ChangeRecord {
     Objects.requireNonNull(operation, "operation");
@@ -46,6 +60,31 @@ public record ChangeRecord(
       throw new IllegalArgumentException(
           "primary key " + primaryKey + " is not among the columns of " + schema + "." + table);
     }
+    if (unsupplied == null || unsupplied.isEmpty()) {
+      unsupplied = Set.of();
+    } else {
+      unsupplied = Collections.unmodifiableSet(new LinkedHashSet<>(unsupplied)); // keeps the order
+      for (String c : unsupplied) {
+        if (columns.contains(c)) {
+          throw new IllegalArgumentException(
+              "column " + c + " of " + schema + "." + table + " is both supplied and unsupplied");
+        }
+      }
+    }
+  }
+
+  /** A record in which DMS supplied every column. */
+  public ChangeRecord(
+      Operation operation,
+      String schema,
+      String table,
+      List<String> columns,
+      List<Object> values,
+      List<String> primaryKey,
+      Instant commitTimestamp,
+      SourcePosition position) {
+    this(
+        operation, schema, table, columns, values, primaryKey, commitTimestamp, position, Set.of());
   }
 
   public static Builder builder() {
@@ -59,14 +98,22 @@ public record ChangeRecord(
   /**
    * The value of a column, {@code null} for SQL NULL.
    *
-   * @throws IllegalArgumentException when the record has no such column
+   * @throws IllegalArgumentException when the record has no such column, or DMS did not supply it
    */
   public Object value(String column) {
     int i = columns.indexOf(column);
     if (i < 0) {
-      throw new IllegalArgumentException(tableId() + " has no column " + column);
+      throw new IllegalArgumentException(
+          unsupplied.contains(column)
+              ? "DMS did not supply column " + column + " of " + tableId() + " in this change"
+              : tableId() + " has no column " + column);
     }
     return values.get(i);
+  }
+
+  /** Whether DMS left out some columns of this change ({@link #unsupplied()} names them). */
+  public boolean isPartial() {
+    return !unsupplied.isEmpty();
   }
 
   /** The values of the primary-key columns, in key order; empty when the key is unknown. */
@@ -106,6 +153,7 @@ public record ChangeRecord(
     private List<String> primaryKey = List.of();
     private Instant commitTimestamp;
     private SourcePosition position;
+    private final Set<String> unsupplied = new LinkedHashSet<>();
 
     private Builder() {}
 
@@ -128,6 +176,12 @@ public record ChangeRecord(
     public Builder value(String column, Object value) {
       columns.add(column);
       values.add(value);
+      return this;
+    }
+
+    /** Adds columns DMS did not supply in this change (they get no value). */
+    public Builder unsupplied(String... columns) {
+      unsupplied.addAll(List.of(columns));
       return this;
     }
 
@@ -157,7 +211,15 @@ public record ChangeRecord(
 
     public ChangeRecord build() {
       return new ChangeRecord(
-          operation, schema, table, columns, values, primaryKey, commitTimestamp, position);
+          operation,
+          schema,
+          table,
+          columns,
+          values,
+          primaryKey,
+          commitTimestamp,
+          position,
+          unsupplied);
     }
   }
 }

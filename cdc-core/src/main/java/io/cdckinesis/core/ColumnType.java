@@ -4,9 +4,11 @@ import java.util.Locale;
 
 /**
  * How a column's text is turned into a value. Values keep full precision: integers become {@link
- * Long} (or {@link java.math.BigInteger} beyond its range), decimals {@link java.math.BigDecimal},
- * booleans {@link Boolean}, dates {@link java.time.LocalDate}, timestamps {@link
- * java.time.LocalDateTime}; everything else stays a {@link String}.
+ * Long} (or {@link java.math.BigInteger} beyond its range), decimals {@link java.math.BigDecimal}
+ * (NaN and the infinities of floating-point columns {@link Double}), booleans {@link Boolean},
+ * dates {@link java.time.LocalDate} (or {@link java.time.LocalDateTime} when DMS wrote a time, as
+ * for an Oracle DATE), timestamps {@link java.time.LocalDateTime}; everything else stays a {@link
+ * String}. docs/reader.md has the table of SQL types, DMS text and JSON form.
  */
 public enum ColumnType {
   STRING,
@@ -46,6 +48,11 @@ public enum ColumnType {
       case "INT8":
       case "SERIAL":
       case "BIGSERIAL":
+      case "SMALLSERIAL":
+      case "SERIAL2":
+      case "SERIAL4":
+      case "SERIAL8":
+      case "YEAR": // MySQL YEAR: DMS INT2
         return INTEGER;
       case "NUMBER":
       case "NUMERIC":
@@ -61,10 +68,15 @@ public enum ColumnType {
       case "REAL":
       case "DOUBLE":
       case "DOUBLE PRECISION":
+      case "FLOAT4":
+      case "FLOAT8":
       case "BINARY_FLOAT":
       case "BINARY_DOUBLE":
         return DECIMAL;
       case "BIT":
+        // SQL Server BIT and MySQL BIT(1) are booleans; PostgreSQL BIT(n) and MySQL BIT(n > 1)
+        // are bit strings that DMS writes as text (STRING(n), BYTES), kept as written
+        return args.isEmpty() || args.trim().equals("1") ? BOOLEAN : STRING;
       case "BOOL":
       case "BOOLEAN":
         return BOOLEAN;

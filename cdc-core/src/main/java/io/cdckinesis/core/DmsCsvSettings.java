@@ -7,7 +7,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -37,6 +40,10 @@ import java.util.Objects;
  *     CDC_TXN-*.csv} files under {@code CdcPath}
  * @param cdcPath {@code CdcPath}, or {@code null}
  * @param rfc4180 {@code Rfc4180}, default true: quote with {@code "}; false writes no quotes
+ * @param useCsvNoSupValue {@code UseCsvNoSupValue}: columns DMS did not get in a change (not in the
+ *     supplemental log, typically an Oracle LOB an UPDATE did not touch) hold {@code CsvNoSupValue}
+ *     instead of NULL
+ * @param csvNoSupValue {@code CsvNoSupValue}, or {@code null}; see {@link #noSupValue()}
  */
 public record DmsCsvSettings(
     String csvDelimiter,
@@ -55,7 +62,71 @@ public record DmsCsvSettings(
     String bucketFolder,
     boolean preserveTransactions,
     String cdcPath,
-    boolean rfc4180) {
+    boolean rfc4180,
+    boolean useCsvNoSupValue,
+    String csvNoSupValue) {
+
+  /**
+   * Every member of the DMS API's {@code S3Settings} (S3Settings API reference), by lower-case
+   * name. Those that do not shape the CSV are accepted and ignored; any other name is a mistake.
+   */
+  private static final Map<String, String> S3_SETTINGS =
+      names(
+          "AddColumnName",
+          "AddTrailingPaddingCharacter",
+          "BucketFolder",
+          "BucketName",
+          "CannedAclForObjects",
+          "CdcInsertsAndUpdates",
+          "CdcInsertsOnly",
+          "CdcMaxBatchInterval",
+          "CdcMinFileSize",
+          "CdcPath",
+          "CompressionType",
+          "CsvDelimiter",
+          "CsvNoSupValue",
+          "CsvNullValue",
+          "CsvRowDelimiter",
+          "DataFormat",
+          "DataPageSize",
+          "DatePartitionDelimiter",
+          "DatePartitionEnabled",
+          "DatePartitionSequence",
+          "DatePartitionTimezone",
+          "DictPageSizeLimit",
+          "EnableStatistics",
+          "EncodingType",
+          "EncryptionMode",
+          "ExpectedBucketOwner",
+          "ExternalTableDefinition",
+          "GlueCatalogGeneration",
+          "IgnoreHeaderRows",
+          "IncludeOpForFullLoad",
+          "MaxFileSize",
+          "ParquetTimestampInMillisecond",
+          "ParquetVersion",
+          "PreserveTransactions",
+          "Rfc4180",
+          "RowGroupLength",
+          "ServerSideEncryptionKmsKeyId",
+          "ServiceAccessRoleArn",
+          "TimestampColumnName",
+          "UseCsvNoSupValue",
+          "UseTaskStartTimeForFullLoadTimestamp");
+
+  /** Members that make an object a DMS endpoint (describe-endpoints, create-endpoint). */
+  private static final List<String> ENDPOINT_MEMBERS =
+      List.of(
+          "EndpointIdentifier",
+          "EndpointArn",
+          "EndpointType",
+          "EngineName",
+          "S3Settings",
+          "ExtraConnectionAttributes");
+
+  /** Members of a table definition in {@code tables.json}. */
+  private static final List<String> TABLE_DEFINITION_MEMBERS =
+      List.of("columns", "primaryKey", "types", "columnVersions");
 
   private static final DmsCsvSettings DEFAULTS = builder().build();
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -88,6 +159,12 @@ public record DmsCsvSettings(
       throw new ConfigurationException(
           "PreserveTransactions cannot be combined with DatePartitionEnabled or AddColumnName");
     }
+    csvNoSupValue = csvNoSupValue == null || csvNoSupValue.isEmpty() ? null : csvNoSupValue;
+    if (useCsvNoSupValue && csvNoSupValue != null && csvNoSupValue.equals(csvNullValue)) {
+      throw new ConfigurationException(
+          "CsvNoSupValue and CsvNullValue are the same token: NULL and a column DMS did not"
+              + " supply could not be told apart");
+    }
     timestampColumnName = blankToNull(timestampColumnName);
     bucketName = blankToNull(bucketName);
     bucketFolder = trimSlashes(blankToNull(bucketFolder));
@@ -105,6 +182,14 @@ public record DmsCsvSettings(
 
   public Builder toBuilder() {
     return new Builder(this);
+  }
+
+  /**
+   * The token that marks a column DMS did not supply in a change row, or {@code null} when there is
+   * none ({@code UseCsvNoSupValue} false, or no {@code CsvNoSupValue}: DMS then writes NULL).
+   */
+  public String noSupValue() {
+    return useCsvNoSupValue ? csvNoSupValue : null;
   }
 
   /** The delimiter as a char. */
@@ -142,10 +227,12 @@ public record DmsCsvSettings(
    * endpoint with S3 settings is used), an object with an {@code S3Settings} member, or the bare
    * S3Settings object. Names are matched case-insensitively; {@code ExtraConnectionAttributes}
    * ({@code key=value;...}) are applied first and S3Settings override them. Escaped delimiters as
-   * DMS prints them ({@code "\\n"}) are unescaped. Unrelated settings are ignored.
+   * DMS prints them ({@code "\\n"}) are unescaped. S3Settings that do not shape the CSV are
+   * ignored; an endpoint's other members (engine, ARN, status...) too.
    *
-   * @throws ConfigurationException naming the source when the JSON is malformed, a value is
-   *     invalid, or DataFormat is not csv
+   * @throws ConfigurationException naming the source when the JSON is malformed, a name is not an
+   *     S3Settings member (naming the nearest one), a value is invalid, DataFormat is not csv, or
+   *     the JSON is table definitions rather than settings
    */
   public static DmsCsvSettings fromJson(InputStream in, String source) {
     JsonNode root;
@@ -197,6 +284,8 @@ public record DmsCsvSettings(
       }
     } else if (member(root, "Endpoint") != null) {
       endpoint = member(root, "Endpoint");
+    } else {
+      rejectTableDefinitions(root, source);
     }
     Builder b = builder();
     try {
@@ -210,17 +299,110 @@ public record DmsCsvSettings(
         }
       }
       JsonNode s3 = member(endpoint, "S3Settings");
-      JsonNode settings = s3 != null ? s3 : endpoint;
-      for (Iterator<Map.Entry<String, JsonNode>> it = settings.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> f = it.next();
-        if (f.getValue().isValueNode() && !f.getValue().isNull()) {
-          b.set(f.getKey(), f.getValue().asText());
-        }
+      if (s3 != null) {
+        apply(b, s3); // an endpoint's other members (engine, ARN, status...) are not settings
+      } else if (!isEndpoint(endpoint)) {
+        apply(b, endpoint); // the bare S3Settings object
       }
       return b.build();
     } catch (ConfigurationException e) {
       throw new ConfigurationException("settings " + source + ": " + e.getMessage(), e);
     }
+  }
+
+  private static void apply(Builder b, JsonNode settings) {
+    if (!settings.isObject()) {
+      throw new ConfigurationException("S3Settings must be an object");
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = settings.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> f = it.next();
+      if (ENDPOINT_MEMBERS.stream().anyMatch(f.getKey()::equalsIgnoreCase)) {
+        continue; // ExtraConnectionAttributes, applied first
+      }
+      if (f.getValue().isValueNode() && !f.getValue().isNull()) {
+        b.set(f.getKey(), f.getValue().asText());
+      } else if (!f.getValue().isNull()) {
+        b.set(f.getKey(), null); // an object or array: its name must still be a setting
+      }
+    }
+  }
+
+  private static boolean isEndpoint(JsonNode node) {
+    for (String m : ENDPOINT_MEMBERS) {
+      if (!m.equals("ExtraConnectionAttributes") && member(node, m) != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A {@code tables.json} given where endpoint settings are expected is a common slip. */
+  private static void rejectTableDefinitions(JsonNode root, String source) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> f = it.next();
+      JsonNode v = f.getValue();
+      boolean definition =
+          v.isObject()
+              && TABLE_DEFINITION_MEMBERS.stream().anyMatch(m -> v.get(m) != null)
+              && S3_SETTINGS.get(f.getKey().toLowerCase(Locale.ROOT)) == null;
+      if (definition) {
+        throw new ConfigurationException(
+            "settings "
+                + source
+                + " are table definitions (tables.json: \""
+                + f.getKey()
+                + "\" with columns, primaryKey or types), not DMS endpoint settings: give them"
+                + " as the table definitions, and the endpoint's S3Settings (or the output of"
+                + " aws dms describe-endpoints) as the settings");
+      }
+    }
+  }
+
+  /** Whether a name (any case) is a member of the DMS API's S3Settings. */
+  public static boolean isSettingName(String name) {
+    return S3_SETTINGS.containsKey(name.trim().toLowerCase(Locale.ROOT));
+  }
+
+  /** The S3Settings name nearest to a mistyped one, by edit distance ignoring case. */
+  static String nearestSetting(String name) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (Map.Entry<String, String> e : S3_SETTINGS.entrySet()) {
+      int d = editDistance(lower, e.getKey());
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = e.getValue();
+      }
+    }
+    return best;
+  }
+
+  private static int editDistance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] t = previous;
+      previous = current;
+      current = t;
+    }
+    return previous[b.length()];
+  }
+
+  private static Map<String, String> names(String... names) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String n : names) {
+      out.put(n.toLowerCase(Locale.ROOT), n);
+    }
+    return Collections.unmodifiableMap(out);
   }
 
   private static JsonNode member(JsonNode node, String name) {
@@ -275,6 +457,8 @@ public record DmsCsvSettings(
     private boolean preserveTransactions;
     private String cdcPath;
     private boolean rfc4180 = true;
+    private boolean useCsvNoSupValue;
+    private String csvNoSupValue;
 
     private Builder() {}
 
@@ -296,6 +480,8 @@ public record DmsCsvSettings(
       preserveTransactions = s.preserveTransactions;
       cdcPath = s.cdcPath;
       rfc4180 = s.rfc4180;
+      useCsvNoSupValue = s.useCsvNoSupValue;
+      csvNoSupValue = s.csvNoSupValue;
     }
 
     public Builder csvDelimiter(String v) {
@@ -383,14 +569,37 @@ public record DmsCsvSettings(
       return this;
     }
 
+    public Builder useCsvNoSupValue(boolean v) {
+      useCsvNoSupValue = v;
+      return this;
+    }
+
+    public Builder csvNoSupValue(String v) {
+      csvNoSupValue = v;
+      return this;
+    }
+
     /**
-     * Sets a setting by its DMS name (case-insensitive) from its text form. Unrelated DMS settings
-     * are ignored.
+     * Sets a setting by its DMS name (case-insensitive) from its text form. S3Settings that do not
+     * shape the CSV (roles, encryption, Parquet options...) are accepted and ignored.
      *
-     * @throws ConfigurationException for an invalid value, or DataFormat other than csv
+     * @throws ConfigurationException for a name that is no S3Settings member (naming the nearest
+     *     one), an invalid value, or DataFormat other than csv
      */
     public Builder set(String name, String value) {
-      switch (name.toLowerCase(Locale.ROOT)) {
+      String lower = name.trim().toLowerCase(Locale.ROOT);
+      if (!S3_SETTINGS.containsKey(lower)) {
+        throw new ConfigurationException(
+            "unknown setting "
+                + name
+                + " (did you mean "
+                + nearestSetting(name)
+                + "? the names are those of the DMS S3Settings API)");
+      }
+      if (value == null) {
+        throw new ConfigurationException(name + " must be a single value");
+      }
+      switch (lower) {
         case "csvdelimiter" -> csvDelimiter = unescape(value);
         case "csvrowdelimiter" -> csvRowDelimiter = unescape(value);
         case "csvnullvalue" -> csvNullValue = value;
@@ -410,6 +619,8 @@ public record DmsCsvSettings(
         case "preservetransactions" -> preserveTransactions = bool(name, value);
         case "cdcpath" -> cdcPath = value;
         case "rfc4180" -> rfc4180 = bool(name, value);
+        case "usecsvnosupvalue" -> useCsvNoSupValue = bool(name, value);
+        case "csvnosupvalue" -> csvNoSupValue = value;
         case "dataformat" -> {
           if (!value.trim().equalsIgnoreCase("csv")) {
             throw new ConfigurationException(
@@ -417,7 +628,7 @@ public record DmsCsvSettings(
           }
         }
         default -> {
-          // Other endpoint settings (roles, encryption, Parquet options...) do not shape CSV.
+          // Other S3Settings (roles, encryption, Parquet options...) do not shape the CSV.
         }
       }
       return this;
@@ -441,7 +652,9 @@ public record DmsCsvSettings(
           bucketFolder,
           preserveTransactions,
           cdcPath,
-          rfc4180);
+          rfc4180,
+          useCsvNoSupValue,
+          csvNoSupValue);
     }
 
     private static boolean bool(String name, String value) {

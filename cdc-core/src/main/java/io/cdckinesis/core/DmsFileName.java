@@ -1,10 +1,18 @@
 package io.cdckinesis.core;
 
+import java.util.Comparator;
 import java.util.Optional;
 
 /**
  * The name of a DMS data file and its place in DMS output order: all full-load files (by their
- * hexadecimal counter) before all change files (by the time in their name).
+ * hexadecimal counter) before all change files (by the time in their name). This is the one home of
+ * DMS file order: sort keys, URIs or paths with {@link #LOCATION_ORDER}, names with {@link
+ * #compareTo}.
+ *
+ * <p>Full-load files are {@code LOAD<hex>.csv} and, with parallel load ({@code parallel-load} table
+ * settings, ranges without segment names), {@code SEGMENT<n>_LOAD<hex>.csv}. Among a table's
+ * full-load files the order is total (counter, then name) but carries no meaning: DMS does not
+ * define the order of rows across segments or partitions, and a row is in only one of them.
  *
  * @param name the file name as written, e.g. {@code 20190118-184518184.csv.gz}
  * @param kind full load, CDC or CDC_TXN
@@ -15,7 +23,24 @@ import java.util.Optional;
 public record DmsFileName(String name, DmsFileKind kind, String sequence, boolean compressed)
     implements Comparable<DmsFileName> {
 
+  /**
+   * DMS order of keys, URIs or paths ({@code /} or {@code \} separated): by the DMS file name at
+   * their end (names that are not DMS file names first), then by the whole string, so that the
+   * order is total (partition folders and copies of one name in two places differ there).
+   */
+  public static final Comparator<String> LOCATION_ORDER =
+      Comparator.comparing(
+              (String location) -> parseLastSegment(location).orElse(null),
+              Comparator.nullsFirst(Comparator.<DmsFileName>naturalOrder()))
+          .thenComparing(Comparator.naturalOrder());
+
+  /** The forms of a DMS data file name, for messages. */
+  public static final String NAME_FORMS =
+      "LOAD<hex>.csv, SEGMENT<n>_LOAD<hex>.csv, <yyyyMMdd-HHmmssSSS>.csv,"
+          + " CDC_TXN-<yyyyMMddHHmmssSSS>.csv (optionally .gz)";
+
   private static final String LOAD_PREFIX = "LOAD";
+  private static final String SEGMENT_PREFIX = "SEGMENT";
   private static final String TXN_PREFIX = "CDC_TXN-";
   private static final int TIMESTAMP_WIDTH = 20;
 
@@ -35,13 +60,16 @@ public record DmsFileName(String name, DmsFileKind kind, String sequence, boolea
       return Optional.empty();
     }
     base = base.substring(0, base.length() - 4);
-    if (base.startsWith(LOAD_PREFIX)) {
-      String counter = base.substring(LOAD_PREFIX.length());
-      if (counter.length() >= 8 && isHex(counter)) {
-        String padded = "0".repeat(Math.max(0, 16 - counter.length())) + counter.toUpperCase();
-        return Optional.of(new DmsFileName(fileName, DmsFileKind.FULL_LOAD, padded, gz));
+    if (base.startsWith(SEGMENT_PREFIX)) {
+      int underscore = base.indexOf('_');
+      if (underscore <= SEGMENT_PREFIX.length()
+          || !isDigits(base.substring(SEGMENT_PREFIX.length(), underscore))) {
+        return Optional.empty();
       }
-      return Optional.empty();
+      return fullLoad(fileName, base.substring(underscore + 1), gz);
+    }
+    if (base.startsWith(LOAD_PREFIX)) {
+      return fullLoad(fileName, base, gz);
     }
     if (base.startsWith(TXN_PREFIX)) {
       String stamp = base.substring(TXN_PREFIX.length());
@@ -59,6 +87,35 @@ public record DmsFileName(String name, DmsFileKind kind, String sequence, boolea
       }
     }
     return Optional.empty();
+  }
+
+  /** {@code LOAD<hex>} (the name without extension, after any {@code SEGMENT<n>_}). */
+  private static Optional<DmsFileName> fullLoad(String fileName, String load, boolean gz) {
+    if (!load.startsWith(LOAD_PREFIX)) {
+      return Optional.empty();
+    }
+    String counter = load.substring(LOAD_PREFIX.length());
+    if (counter.length() >= 8 && isHex(counter)) {
+      String padded = "0".repeat(Math.max(0, 16 - counter.length())) + counter.toUpperCase();
+      return Optional.of(new DmsFileName(fileName, DmsFileKind.FULL_LOAD, padded, gz));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The segment number of a parallel-load file ({@code SEGMENT3_LOAD00000009.csv}: 3), or 0 for
+   * every other file.
+   */
+  public int segment() {
+    if (kind != DmsFileKind.FULL_LOAD || !name.startsWith(SEGMENT_PREFIX)) {
+      return 0;
+    }
+    String digits = name.substring(SEGMENT_PREFIX.length(), name.indexOf('_'));
+    try {
+      return Integer.parseInt(digits);
+    } catch (NumberFormatException e) {
+      return Integer.MAX_VALUE; // more digits than any real segment count
+    }
   }
 
   /** The name of the file at the end of a key, URI or path ({@code /} or {@code \} separated). */

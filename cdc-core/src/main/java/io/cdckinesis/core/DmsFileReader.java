@@ -1,6 +1,7 @@
 package io.cdckinesis.core;
 
 import java.io.Closeable;
+import java.util.List;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.function.Consumer;
@@ -27,6 +28,16 @@ public interface DmsFileReader extends Closeable {
 
   /** Rows rejected so far. */
   long rejectedRows();
+
+  /**
+   * The data columns of this file's table as this file has them, in file order, without Op and the
+   * timestamp column: the header's (each file's header wins over configured columns, so a column
+   * added or dropped at the source shows here), or for a file without a header the configured
+   * columns that hold for it ({@link TableDefinition#columnsFor}). Known once the reader is open;
+   * empty for CDC_TXN files, which hold several tables. A record may have fewer columns (see {@link
+   * ChangeRecord#unsupplied()}).
+   */
+  List<String> columns();
 
   /** Closes the underlying stream. */
   @Override

@@ -2,24 +2,62 @@ package io.cdckinesis.core;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * The parts of the key (or local path) of a DMS data file: {@code
- * [BucketFolder/]<schema>/<table>/[date folders/]<file>} for per-table files and {@code
- * [BucketFolder/]<CdcPath>/CDC_TXN-<time>.csv} for transaction files.
+ * [BucketFolder/]<schema>/<table>/[date folders/]<file>} for per-table files, {@code
+ * [BucketFolder/]<schema>/<table>/<partition>/LOAD<hex>.csv} for the full load of a table loaded in
+ * parallel by partitions or named segments, and {@code [BucketFolder/]<CdcPath>/CDC_TXN-<time>.csv}
+ * for transaction files.
+ *
+ * <p>Where the DMS output starts decides between {@code dbo/sales/p2024/LOAD00000001.csv} as the
+ * partition {@code p2024} of {@code dbo.sales} and as table {@code sales.p2024} under a folder
+ * {@code dbo}. It is known (the layout below it is then exact) when the settings say it:
+ *
+ * <ul>
+ *   <li>S3 keys: {@code BucketFolder}, or the bucket root when the settings name the bucket ({@code
+ *       BucketName}, which {@code describe-endpoints} always prints) without a {@code BucketFolder}
+ *       (DMS then writes {@code <schema>/<table>/} at the root);
+ *   <li>local paths: the {@code BucketFolder} folders found in the path, or else a folder named
+ *       {@code BucketName} (a copy made with {@code aws s3 sync s3://bucket ./bucket}).
+ * </ul>
+ *
+ * <p>Otherwise (settings without either, or a local path in which neither is found) the last two
+ * folders above the file are the schema and the table, whatever is above them, and partition
+ * folders are not recognised: {@code x/dbo/sales/LOAD00000001.csv} is {@code dbo.sales}, and so is
+ * {@code dbo/sales/LOAD00000001.csv}, but {@code dbo/sales/p2024/LOAD00000001.csv} reads as table
+ * {@code sales.p2024}.
+ *
+ * <p>Keys order as DMS writes them ({@link #compareTo}): by table (CDC_TXN files, which hold
+ * several tables, last), then in DMS file order ({@link DmsFileName}), then by key.
  *
  * @param key the key or path as given (already URL-decoded)
  * @param prefix the folders before the schema (the bucket folder, or the path's parent folders),
  *     empty when none
  * @param table the table, or {@code null} for CDC_TXN files (they hold several tables)
+ * @param partition the partition or segment folder of a parallel full load ({@code p2024} in {@code
+ *     dbo/sales/p2024/LOAD00000001.csv}), or {@code null}; its files belong to the table
  * @param datePartition the date folders of a date-partitioned CDC path, e.g. {@code 2024/08/09}, or
  *     {@code null}
  * @param fileName the file name and its place in DMS order
  */
 public record DmsObjectKey(
-    String key, String prefix, TableId table, String datePartition, DmsFileName fileName) {
+    String key,
+    String prefix,
+    TableId table,
+    String partition,
+    String datePartition,
+    DmsFileName fileName)
+    implements Comparable<DmsObjectKey> {
+
+  private static final Comparator<DmsObjectKey> ORDER =
+      Comparator.comparing(
+              DmsObjectKey::table, Comparator.nullsLast(Comparator.<TableId>naturalOrder()))
+          .thenComparing(DmsObjectKey::fileName)
+          .thenComparing(DmsObjectKey::key);
 
   public DmsObjectKey {
     Objects.requireNonNull(key, "key");
@@ -28,6 +66,16 @@ public record DmsObjectKey(
     if (table == null && fileName.kind() != DmsFileKind.CDC_TXN) {
       throw new IllegalArgumentException("only CDC_TXN files have no table: " + key);
     }
+    if (partition != null && (partition.isEmpty() || !inPartitionFolder(fileName))) {
+      throw new IllegalArgumentException(
+          "only LOAD<hex>.csv files sit in a partition folder: " + key);
+    }
+  }
+
+  /** A key without a partition folder. */
+  public DmsObjectKey(
+      String key, String prefix, TableId table, String datePartition, DmsFileName fileName) {
+    this(key, prefix, table, null, datePartition, fileName);
   }
 
   /**
@@ -40,8 +88,8 @@ public record DmsObjectKey(
   }
 
   /**
-   * Parses a local path ({@code .../<schema>/<table>/<file>}); the folders above the schema are not
-   * checked against {@code BucketFolder}.
+   * Parses a local path ({@code .../<schema>/<table>/<file>}); the folders above the schema need
+   * not hold {@code BucketFolder}, but when they do it tells where the DMS layout starts.
    *
    * @throws NotDmsObjectException when the path does not follow the DMS layout
    */
@@ -59,7 +107,18 @@ public record DmsObjectKey(
     return fileName.compressed();
   }
 
-  private static DmsObjectKey parse(String key, DmsCsvSettings settings, boolean checkFolder) {
+  /** DMS order: by table (CDC_TXN files last), then by file name in DMS order, then by key. */
+  @Override
+  public int compareTo(DmsObjectKey other) {
+    return ORDER.compare(this, other);
+  }
+
+  /** Only {@code LOAD<hex>.csv} files are written in partition folders. */
+  private static boolean inPartitionFolder(DmsFileName f) {
+    return f.kind() == DmsFileKind.FULL_LOAD && f.segment() == 0;
+  }
+
+  private static DmsObjectKey parse(String key, DmsCsvSettings settings, boolean s3Key) {
     Objects.requireNonNull(key, "key");
     List<String> parts = new ArrayList<>(Arrays.asList(key.split("/", -1)));
     while (parts.size() > 1 && parts.get(0).isEmpty()) { // leading slash of an absolute path
@@ -71,11 +130,7 @@ public record DmsObjectKey(
             .orElseThrow(
                 () ->
                     new NotDmsObjectException(
-                        key,
-                        "file name "
-                            + name
-                            + " is none of LOAD<hex>.csv, <yyyyMMdd-HHmmssSSS>.csv,"
-                            + " CDC_TXN-<yyyyMMddHHmmssSSS>.csv (optionally .gz)"));
+                        key, "file name " + name + " is none of " + DmsFileName.NAME_FORMS));
     for (String p : parts) {
       if (p.isEmpty()) {
         throw new NotDmsObjectException(key, "empty folder name");
@@ -83,33 +138,93 @@ public record DmsObjectKey(
     }
     if (fileName.kind() == DmsFileKind.CDC_TXN) {
       String prefix = String.join("/", parts);
-      if (checkFolder
-          && settings.cdcPath() != null
-          && !endsWithFolder(prefix, settings.cdcPath())) {
+      if (s3Key && settings.cdcPath() != null && !endsWithFolder(prefix, settings.cdcPath())) {
         throw new NotDmsObjectException(key, "CDC_TXN file outside CdcPath " + settings.cdcPath());
       }
-      return new DmsObjectKey(key, prefix, null, null, fileName);
+      return new DmsObjectKey(key, prefix, null, null, null, fileName);
     }
     String datePartition = null;
     if (settings.datePartitionEnabled() && fileName.kind() == DmsFileKind.CDC) {
       datePartition = takeDatePartition(key, parts, settings);
     }
-    if (parts.size() < 2) {
-      throw new NotDmsObjectException(key, "expected <schema>/<table>/" + name);
+    int start = s3Key ? s3Start(key, parts, settings) : localStart(parts, fileName, settings);
+    if (start < 0) { // where the layout starts is unknown: the last two folders
+      if (parts.size() < 2) {
+        throw new NotDmsObjectException(key, "expected <schema>/<table>/" + name);
+      }
+      start = parts.size() - 2;
     }
-    String table = parts.remove(parts.size() - 1);
-    String schema = parts.remove(parts.size() - 1);
-    String prefix = String.join("/", parts);
-    if (checkFolder && settings.bucketFolder() != null && !startsWithFolder(prefix, settings)) {
-      throw new NotDmsObjectException(
-          key, "not under BucketFolder " + settings.bucketFolder() + " (schema/table misplaced?)");
+    List<String> layout = parts.subList(start, parts.size());
+    String prefix = String.join("/", parts.subList(0, start));
+    if (layout.size() == 2) {
+      return new DmsObjectKey(
+          key, prefix, TableId.of(layout.get(0), layout.get(1)), null, datePartition, fileName);
     }
-    return new DmsObjectKey(key, prefix, TableId.of(schema, table), datePartition, fileName);
+    if (layout.size() == 3 && inPartitionFolder(fileName)) {
+      return new DmsObjectKey(
+          key, prefix, TableId.of(layout.get(0), layout.get(1)), layout.get(2), null, fileName);
+    }
+    throw new NotDmsObjectException(key, "expected " + expected(settings, fileName, prefix));
   }
 
-  private static boolean startsWithFolder(String prefix, DmsCsvSettings settings) {
+  /** What the layout should have been, for messages. */
+  private static String expected(DmsCsvSettings settings, DmsFileName fileName, String prefix) {
+    String below =
+        "<schema>/<table>/"
+            + (inPartitionFolder(fileName) ? "[<partition>/]" : "")
+            + (fileName.kind() == DmsFileKind.CDC && settings.datePartitionEnabled()
+                ? "<date folders>/"
+                : "")
+            + fileName.name();
+    if (settings.bucketFolder() != null) {
+      return below + " under BucketFolder " + settings.bucketFolder();
+    }
+    return prefix.isEmpty()
+        ? below
+            + " at the bucket root (BucketFolder is not set: if DMS writes under a folder,"
+            + " give BucketFolder)"
+        : below + " under " + prefix;
+  }
+
+  /**
+   * Where the DMS layout starts in an S3 key: after BucketFolder, or at the root when the settings
+   * name the bucket; -1 when unknown.
+   */
+  private static int s3Start(String key, List<String> parts, DmsCsvSettings settings) {
     String folder = settings.bucketFolder();
-    return prefix.equals(folder) || prefix.startsWith(folder + "/");
+    if (folder == null) {
+      return settings.bucketName() == null ? -1 : 0;
+    }
+    List<String> segments = Arrays.asList(folder.split("/"));
+    if (parts.size() < segments.size() || !parts.subList(0, segments.size()).equals(segments)) {
+      throw new NotDmsObjectException(
+          key, "not under BucketFolder " + folder + " (schema/table misplaced?)");
+    }
+    return segments.size();
+  }
+
+  /**
+   * Where the DMS layout starts in a local path: after the first occurrence of the BucketFolder
+   * folders (or else of a folder named BucketName) below which the layout fits; -1 when none.
+   */
+  private static int localStart(List<String> parts, DmsFileName f, DmsCsvSettings settings) {
+    List<String> anchor;
+    if (settings.bucketFolder() != null) {
+      anchor = Arrays.asList(settings.bucketFolder().split("/"));
+    } else if (settings.bucketName() != null) {
+      anchor = List.of(settings.bucketName());
+    } else {
+      return -1;
+    }
+    for (int i = 0; i + anchor.size() <= parts.size(); i++) {
+      if (parts.subList(i, i + anchor.size()).equals(anchor)) {
+        int below = parts.size() - i - anchor.size();
+        if (below == 2 || below == 3 && inPartitionFolder(f)) {
+          return i + anchor.size();
+        }
+      }
+    }
+    return -1;
   }
 
   private static boolean endsWithFolder(String prefix, String folder) {

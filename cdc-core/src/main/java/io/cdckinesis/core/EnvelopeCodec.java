@@ -24,6 +24,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 
@@ -45,10 +46,16 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Values: strings, numbers (integers and decimals written exactly, never in exponent form),
- * booleans, null; dates and timestamps as ISO-8601 strings. Decoding gives {@link Long} or {@link
- * BigInteger} for integers and {@link BigDecimal} for other numbers; with table definitions that
- * declare types, date and timestamp strings become {@link LocalDate} and {@link LocalDateTime} and
- * numbers take their column's type, so that {@code decode(encode(r))} equals {@code r}.
+ * booleans, null; dates and timestamps as ISO-8601 strings; the floating-point values JSON has no
+ * number for as the strings {@code "NaN"}, {@code "Infinity"} and {@code "-Infinity"}. Decoding
+ * gives {@link Long} or {@link BigInteger} for integers and {@link BigDecimal} for other numbers;
+ * with table definitions that declare types, date and timestamp strings become {@link LocalDate}
+ * and {@link LocalDateTime}, the special strings of a DECIMAL column {@link Double}, and numbers
+ * take their column's type, so that {@code decode(encode(r))} equals {@code r}.
+ *
+ * <p>Columns DMS did not supply in a change ({@link ChangeRecord#unsupplied()}) are left out of
+ * {@code data} and listed in {@code metadata} as {@code "unsupplied-columns": [...]} (only when
+ * there are some): a consumer keeps their stored values.
  *
  * <p>Oversize records travel as a pointer envelope ({@code "record-type": "pointer"}, no {@code
  * data}) naming where the full envelope is stored. Control records ({@code "record-type":
@@ -65,6 +72,7 @@ public final class EnvelopeCodec {
   private static final DateTimeFormatter MICROS =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
   private static final EnvelopeCodec UNTYPED = new EnvelopeCodec(TableDefinitions.empty());
+  private static final String UNSUPPLIED = "unsupplied-columns";
 
   private final TableDefinitions tables;
 
@@ -226,6 +234,7 @@ public final class EnvelopeCodec {
       }
       g.writeEndArray();
     }
+    writeUnsupplied(g, r);
     g.writeStringField("source-uri", r.position().objectUri());
     g.writeNumberField("source-row", r.position().row());
     g.writeNumberField("source-line", r.position().line());
@@ -236,6 +245,16 @@ public final class EnvelopeCodec {
       g.writeStringField("payload-sha256", pointer.sha256());
     }
     g.writeEndObject();
+  }
+
+  private static void writeUnsupplied(JsonGenerator g, ChangeRecord r) throws IOException {
+    if (r.isPartial()) {
+      g.writeArrayFieldStart(UNSUPPLIED);
+      for (String c : r.unsupplied()) {
+        g.writeString(c);
+      }
+      g.writeEndArray();
+    }
   }
 
   private static void writeValue(JsonGenerator g, Object v) throws IOException {
@@ -261,6 +280,8 @@ public final class EnvelopeCodec {
       g.writeString(formatInstant(i));
     } else if (v instanceof byte[] b) {
       g.writeString(Base64.getEncoder().encodeToString(b));
+    } else if (v instanceof Double d && (d.isNaN() || d.isInfinite())) {
+      g.writeString(d.toString()); // NaN, Infinity, -Infinity: JSON has no number for them
     } else if (v instanceof Number n) {
       g.writeNumber(new BigDecimal(n.toString()));
     } else {
@@ -399,6 +420,7 @@ public final class EnvelopeCodec {
         }
         g.writeEndArray();
       }
+      writeUnsupplied(g, r);
       SourcePosition p = r.position();
       g.writeFieldName(SOURCE_URI);
       g.writeString(uri(p.objectUri()));
@@ -570,7 +592,15 @@ public final class EnvelopeCodec {
     try {
       return new Envelope.Data(
           new ChangeRecord(
-              op, m.schema, m.table, columns, values, m.primaryKey, m.timestamp, position));
+              op,
+              m.schema,
+              m.table,
+              columns,
+              values,
+              m.primaryKey,
+              m.timestamp,
+              position,
+              new LinkedHashSet<>(m.unsupplied)));
     } catch (IllegalArgumentException e) {
       throw new EnvelopeException("inconsistent envelope at " + position + ": " + e.getMessage());
     }
@@ -667,7 +697,11 @@ public final class EnvelopeCodec {
       case DECIMAL ->
           v instanceof Long l
               ? BigDecimal.valueOf(l)
-              : v instanceof BigInteger b ? new BigDecimal(b) : v;
+              : v instanceof BigInteger b
+                  ? new BigDecimal(b)
+                  : v instanceof String s && ValueParsers.specialDouble(s) != null
+                      ? ValueParsers.specialDouble(s)
+                      : v;
       case INTEGER -> v instanceof BigDecimal d ? ValueParsers.parseInteger(d.toPlainString()) : v;
       case DATE -> v instanceof String s ? ValueParsers.parseDate(s) : v;
       case TIMESTAMP -> v instanceof String s ? ValueParsers.parseLocalDateTime(s) : v;
@@ -698,17 +732,26 @@ public final class EnvelopeCodec {
         case "payload-sha256" -> m.payloadSha256 = p.getValueAsString();
         case "primary-key" -> {
           if (t == JsonToken.START_ARRAY) {
-            List<String> key = new ArrayList<>();
-            while (p.nextToken() == JsonToken.VALUE_STRING) {
-              key.add(p.getText());
-            }
-            m.primaryKey = key;
+            m.primaryKey = strings(p);
+          }
+        }
+        case UNSUPPLIED -> {
+          if (t == JsonToken.START_ARRAY) {
+            m.unsupplied = strings(p);
           }
         }
         default -> p.skipChildren();
       }
     }
     return m;
+  }
+
+  private static List<String> strings(JsonParser p) throws IOException {
+    List<String> out = new ArrayList<>();
+    while (p.nextToken() == JsonToken.VALUE_STRING) {
+      out.add(p.getText());
+    }
+    return out;
   }
 
   private static Instant instant(String text) {
@@ -726,6 +769,7 @@ public final class EnvelopeCodec {
     String schema;
     String table;
     List<String> primaryKey = List.of();
+    List<String> unsupplied = List.of();
     String sourceUri;
     long sourceRow = -1;
     long sourceLine = -1;

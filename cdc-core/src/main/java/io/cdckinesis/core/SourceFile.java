@@ -1,6 +1,5 @@
 package io.cdckinesis.core;
 
-import java.util.Comparator;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -22,11 +21,6 @@ import java.util.Optional;
  */
 public record SourceFile(String uri, long generation, int revision, String version)
     implements Comparable<SourceFile> {
-
-  private static final Comparator<Optional<DmsFileName>> FILE_ORDER =
-      Comparator.comparing(
-          (Optional<DmsFileName> f) -> f.orElse(null),
-          Comparator.nullsFirst(Comparator.naturalOrder()));
 
   public SourceFile {
     Objects.requireNonNull(uri, "uri");
@@ -61,8 +55,7 @@ public record SourceFile(String uri, long generation, int revision, String versi
       return c;
     }
     if (!uri.equals(other.uri)) {
-      c = FILE_ORDER.compare(fileName(), other.fileName());
-      return c != 0 ? c : uri.compareTo(other.uri);
+      return DmsFileName.LOCATION_ORDER.compare(uri, other.uri);
     }
     return Integer.compare(revision, other.revision);
   }

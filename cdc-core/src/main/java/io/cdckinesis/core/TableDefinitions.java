@@ -22,12 +22,15 @@ import java.util.Optional;
  * often typed by hand.
  *
  * <p>The JSON form maps {@code "schema.table"} to an object with {@code columns} (optional when DMS
- * writes a header), {@code primaryKey} and optional {@code types} (column name to SQL type name,
- * see {@link ColumnType#fromSqlType}):
+ * writes a header), {@code primaryKey}, optional {@code types} (column name to SQL type name, see
+ * {@link ColumnType#fromSqlType}) and, for files without a header whose table's columns changed,
+ * optional {@code columnVersions} (the columns of change files from a file's time on):
  *
  * <pre>{@code
  * {"dbo.Customer": {"columns": ["id", "name"], "primaryKey": ["id"],
- *                   "types": {"id": "INT", "name": "VARCHAR(50)"}}}
+ *                   "types": {"id": "INT", "name": "VARCHAR(50)"},
+ *                   "columnVersions": [{"from": "20240301-120000000",
+ *                                       "columns": ["id", "name", "email"]}]}}
  * }</pre>
  */
 public final class TableDefinitions {
@@ -118,11 +121,11 @@ public final class TableDefinitions {
       Map.Entry<String, JsonNode> entry = it.next();
       String where = source + " " + entry.getKey();
       try {
-        TableDefinition.Builder b = TableDefinition.builder(TableId.parse(entry.getKey()));
         JsonNode body = entry.getValue();
-        if (!body.isObject()) {
-          throw new ConfigurationException(where + ": expected an object");
+        if (!body.isObject() || entry.getKey().indexOf('.') < 0) {
+          throw new ConfigurationException(notATable(source, entry.getKey()));
         }
+        TableDefinition.Builder b = TableDefinition.builder(TableId.parse(entry.getKey()));
         b.columns(strings(body.get("columns"), where + ".columns"));
         b.primaryKey(strings(body.get("primaryKey"), where + ".primaryKey"));
         JsonNode types = body.get("types");
@@ -135,12 +138,46 @@ public final class TableDefinitions {
               .forEachRemaining(
                   t -> b.type(t.getKey(), ColumnType.fromSqlType(t.getValue().asText())));
         }
+        JsonNode versions = body.get("columnVersions");
+        if (versions != null && !versions.isNull()) {
+          if (!versions.isArray()) {
+            throw new ConfigurationException(
+                where
+                    + ".columnVersions: expected an array of {\"from\": ..., \"columns\": [...]}");
+          }
+          for (JsonNode v : versions) {
+            JsonNode from = v.get("from");
+            if (!v.isObject() || from == null || !from.isTextual()) {
+              throw new ConfigurationException(
+                  where
+                      + ".columnVersions: each needs \"from\" (a change file time) and \"columns\"");
+            }
+            b.columnsFrom(
+                from.asText(), strings(v.get("columns"), where + ".columnVersions.columns"));
+          }
+        }
         result.add(b.build());
       } catch (IllegalArgumentException e) {
         throw new ConfigurationException(where + ": " + e.getMessage(), e);
       }
     }
     return new TableDefinitions(result);
+  }
+
+  /** An entry that is no table: say so, and recognise endpoint settings given by mistake. */
+  private static String notATable(String source, String key) {
+    String message =
+        "table definitions " + source + ": \"" + key + "\" is not a \"schema.table\" entry";
+    boolean settings =
+        key.equalsIgnoreCase("Endpoints")
+            || key.equalsIgnoreCase("Endpoint")
+            || key.equalsIgnoreCase("S3Settings")
+            || DmsCsvSettings.isSettingName(key);
+    return settings
+        ? message
+            + ": these are DMS endpoint settings, not table definitions; give them as the"
+            + " settings"
+        : message + " with an object of columns, primaryKey and types";
   }
 
   private static List<String> strings(JsonNode node, String where) {

@@ -48,7 +48,9 @@ class TableDefinitionsTest {
         .hasMessageContaining("x.json");
     assertThatThrownBy(() -> TableDefinitions.fromJson("{\"nodot\": {}}", "x.json"))
         .isInstanceOf(ConfigurationException.class)
-        .hasMessageContaining("x.json nodot");
+        .hasMessage(
+            "table definitions x.json: \"nodot\" is not a \"schema.table\" entry with an object"
+                + " of columns, primaryKey and types");
     assertThatThrownBy(
             () ->
                 TableDefinitions.fromJson(
@@ -99,9 +101,11 @@ class TableDefinitionsTest {
         .isEqualTo(new BigInteger("123456789012345678901234"));
     assertThat(ValueParsers.parse(ColumnType.DECIMAL, "2.50")).isEqualTo(new BigDecimal("2.50"));
     assertThat(ValueParsers.parse(ColumnType.BOOLEAN, "0")).isEqualTo(false);
-    assertThat(ValueParsers.parse(ColumnType.DATE, "1987-06-17 00:00:00"))
+    assertThat(ValueParsers.parse(ColumnType.DATE, "1987-06-17"))
         .isEqualTo(LocalDate.of(1987, 6, 17));
-    assertThatThrownBy(() -> ValueParsers.parse(ColumnType.DATE, "1987-06-17 10:30:00"))
+    assertThat(ValueParsers.parse(ColumnType.DATE, "1987-06-17 10:30:00")) // an Oracle DATE
+        .isEqualTo(LocalDateTime.of(1987, 6, 17, 10, 30));
+    assertThatThrownBy(() -> ValueParsers.parse(ColumnType.DATE, "1987-06-31"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("not a valid DATE value");
     assertThat(ValueParsers.parse(ColumnType.TIMESTAMP, "2024-08-09 19:27:17.7871234"))

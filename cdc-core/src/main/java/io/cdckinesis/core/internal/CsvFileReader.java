@@ -12,6 +12,7 @@ import io.cdckinesis.core.ChangeRecord;
 import io.cdckinesis.core.DmsCsvReader;
 import io.cdckinesis.core.DmsCsvSettings;
 import io.cdckinesis.core.DmsFileKind;
+import io.cdckinesis.core.DmsFileName;
 import io.cdckinesis.core.DmsFileReader;
 import io.cdckinesis.core.DmsObjectKey;
 import io.cdckinesis.core.Operation;
@@ -27,11 +28,14 @@ import io.cdckinesis.core.spi.RejectSink;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reads one DMS CSV file with univocity's streaming parser, in constant memory.
@@ -76,6 +80,7 @@ public final class CsvFileReader implements DmsFileReader {
   private final SourceFile file;
   private final String objectUri;
   private final DmsFileKind kind;
+  private final DmsFileName fileName;
   private final InputStream source;
 
   private CountingUtf8Reader chars;
@@ -85,7 +90,13 @@ public final class CsvFileReader implements DmsFileReader {
   /** CsvNullValue, or {@code null} when an unquoted empty field is NULL. */
   private final String nullToken;
 
-  /** With CsvNullValue and RFC 4180 quotes are kept by univocity, to tell "NULL" from NULL. */
+  /** CsvNoSupValue in change files (UseCsvNoSupValue), or {@code null}. */
+  private final String noSupToken;
+
+  /**
+   * With a token and RFC 4180 quotes are kept by univocity, to tell an unquoted token from the
+   * quoted text {@code "NULL"}.
+   */
   private final boolean stripQuotes;
 
   private final boolean rfc4180;
@@ -118,6 +129,23 @@ public final class CsvFileReader implements DmsFileReader {
   private long pendingByteOffset;
   private CountingUtf8Reader.Malformed rowMalformed;
 
+  /** The field indexes of the current row that hold CsvNoSupValue; {@code unsupplied} are set. */
+  private int[] unsuppliedFields = new int[8];
+
+  private int unsupplied;
+
+  /** The first row this reader reads (after any resumed rows); rows before it were checked. */
+  private long firstRow;
+
+  /** Row and field count of the last row rejected for its field count, to tell a column change. */
+  private long miscountedRow = -1;
+
+  private long miscountedLine;
+  private int miscountedFields;
+
+  /** Whether the first row's line ending was compared with CsvRowDelimiter. */
+  private boolean rowDelimiterChecked;
+
   private boolean finished;
   private RuntimeException failure;
 
@@ -142,10 +170,13 @@ public final class CsvFileReader implements DmsFileReader {
     this.file = file;
     this.objectUri = file.uri();
     this.kind = key.kind();
+    this.fileName = key.fileName();
     this.source = in;
     this.rfc4180 = settings.rfc4180();
     this.nullToken = settings.csvNullValue();
-    this.stripQuotes = nullToken != null && rfc4180;
+    // DMS marks unsupplied columns in change rows only (S3Settings CsvNoSupValue)
+    this.noSupToken = kind.isChange() ? settings.noSupValue() : null;
+    this.stripQuotes = (nullToken != null || noSupToken != null) && rfc4180;
     this.insertOp = kind == DmsFileKind.FULL_LOAD ? Operation.LOAD : Operation.INSERT;
     this.updateOp = kind.isChange() && !settings.cdcInsertsOnly() ? Operation.UPDATE : null;
     this.deleteOp =
@@ -178,6 +209,8 @@ public final class CsvFileReader implements DmsFileReader {
     byteBase = midway ? from.nextByteOffset() : 0;
     lineBase = midway ? from.nextLine() : 1;
     rowsDone = midway ? from.rowsDone() : 0;
+    firstRow = from.rowsDone() + 1;
+    rowDelimiterChecked = midway; // a resumed read was checked when the object was started
     nextLine = lineBase;
     nextByteOffset = byteBase;
     parser = new CsvParser(parserSettings());
@@ -235,7 +268,11 @@ public final class CsvFileReader implements DmsFileReader {
       hasOp = settings.hasOpColumn(kind);
       operationWithoutOp = settings.operationWithoutOpColumn(kind);
       layout =
-          TableLayout.fromDefinition(definition, hasOp ? 1 : 0, settings.timestampColumnName());
+          TableLayout.fromDefinition(
+              definition,
+              definition.columnsFor(fileName),
+              hasOp ? 1 : 0,
+              settings.timestampColumnName());
     }
     if (!positioned && from.rowsDone() > 0) {
       skip(from.rowsDone());
@@ -268,12 +305,12 @@ public final class CsvFileReader implements DmsFileReader {
     s.setAutoClosingEnabled(true);
     if (nullToken == null) {
       s.setNullValue(null); // unquoted empty: NULL
-      s.setEmptyValue(""); // quoted empty: empty string
+      s.setEmptyValue(""); // quoted empty: empty string (kept quotes: "" until unquoted)
     } else {
       s.setNullValue("");
       s.setEmptyValue("");
-      s.setKeepQuotes(stripQuotes);
     }
+    s.setKeepQuotes(stripQuotes);
     return s;
   }
 
@@ -287,6 +324,7 @@ public final class CsvFileReader implements DmsFileReader {
       throw new BadInputException(
           objectUri, 1, BadInputReason.INVALID_ENCODING, "the header is not valid UTF-8");
     }
+    checkRowDelimiter(1);
     for (int i = 0; i < fields.length; i++) {
       if (fields[i] == null || fields[i].isEmpty()) {
         throw new BadInputException(
@@ -327,6 +365,9 @@ public final class CsvFileReader implements DmsFileReader {
       }
       long row = rowsDone + 1;
       long line = nextLine;
+      if (!rowDelimiterChecked) {
+        checkRowDelimiter(line);
+      }
       ChangeRecord record;
       if (rowMalformed != null) {
         record = null;
@@ -398,10 +439,9 @@ public final class CsvFileReader implements DmsFileReader {
 
   /** The fields of a row as a record, or {@code null} with {@link #rejectReason} set. */
   private ChangeRecord interpret(String[] fields, long row, long line) {
-    if (stripQuotes || nullToken != null) {
-      for (int i = 0; i < fields.length; i++) {
-        fields[i] = applyNullToken(fields[i]);
-      }
+    unsupplied = 0;
+    if (stripQuotes || nullToken != null || noSupToken != null) {
+      applyTokens(fields);
     }
     int prefix = hasOp ? 1 : 0;
     TableLayout l = layout;
@@ -412,9 +452,7 @@ public final class CsvFileReader implements DmsFileReader {
       }
     }
     if (fields.length != l.fieldCount) {
-      return reject(
-          BadInputReason.WRONG_FIELD_COUNT,
-          "expected " + l.fieldCount + " fields, found " + fields.length);
+      return wrongFieldCount(l, fields, row, line);
     }
     Operation op = hasOp ? operation(fields[0]) : operationWithoutOp;
     if (op == null) {
@@ -433,6 +471,9 @@ public final class CsvFileReader implements DmsFileReader {
                 + " is not a DMS timestamp (yyyy-MM-dd HH:mm:ss.SSSSSS)");
       }
     }
+    if (unsupplied > 0) {
+      return partial(l, op, fields, timestamp, row, line);
+    }
     List<Object> values;
     if (l.fieldsAreValues) {
       values = Arrays.asList((Object[]) fields);
@@ -447,9 +488,7 @@ public final class CsvFileReader implements DmsFileReader {
         try {
           v[i] = ValueParsers.parse(l.types[i], text);
         } catch (IllegalArgumentException e) {
-          return reject(
-              BadInputReason.INVALID_VALUE,
-              "column " + l.columns.get(i) + " is not a valid " + l.types[i]);
+          return invalidValue(l, i);
         }
       }
       values = Arrays.asList(v);
@@ -463,6 +502,114 @@ public final class CsvFileReader implements DmsFileReader {
         l.primaryKey,
         timestamp,
         new SourcePosition(file, row, line));
+  }
+
+  private ChangeRecord invalidValue(TableLayout l, int column) {
+    return reject(
+        BadInputReason.INVALID_VALUE,
+        "column " + l.columns.get(column) + " is not a valid " + l.types[column]);
+  }
+
+  /**
+   * A change in which DMS left columns out (CsvNoSupValue): they are absent from the record and
+   * named in its {@link ChangeRecord#unsupplied()}. Rare, so built apart from the common path.
+   */
+  private ChangeRecord partial(
+      TableLayout l, Operation op, String[] fields, Instant timestamp, long row, long line) {
+    List<String> columns = new ArrayList<>(l.columns.size());
+    List<Object> values = new ArrayList<>(l.columns.size());
+    Set<String> missing = new LinkedHashSet<>();
+    for (int i = 0; i < l.fieldIndex.length; i++) {
+      String column = l.columns.get(i);
+      if (isUnsupplied(l.fieldIndex[i])) {
+        if (l.primaryKey.contains(column)) {
+          return reject(
+              BadInputReason.INVALID_VALUE,
+              "key column " + column + " holds CsvNoSupValue: DMS always supplies key columns");
+        }
+        missing.add(column);
+        continue;
+      }
+      String text = fields[l.fieldIndex[i]];
+      Object value = text;
+      if (text != null && l.types != null) {
+        try {
+          value = ValueParsers.parse(l.types[i], text);
+        } catch (IllegalArgumentException e) {
+          return invalidValue(l, i);
+        }
+      }
+      columns.add(column);
+      values.add(value);
+    }
+    return new ChangeRecord(
+        op,
+        l.schema,
+        l.table,
+        columns,
+        values,
+        l.primaryKey,
+        timestamp,
+        new SourcePosition(file, row, line),
+        missing);
+  }
+
+  private boolean isUnsupplied(int field) {
+    for (int i = 0; i < unsupplied; i++) {
+      if (unsuppliedFields[i] == field) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A row whose field count is not the file's. In a file without a header, when the file's first
+   * row or two rows in a row have the same wrong count, the table's columns changed (DMS supports
+   * ADD and DROP COLUMN during CDC): the whole file fails with one error saying so, instead of
+   * every row failing alone.
+   */
+  private ChangeRecord wrongFieldCount(TableLayout l, String[] fields, long row, long line) {
+    boolean emptyLine = fields.length == 1 && (fields[0] == null || fields[0].isEmpty());
+    if (layout != null && header.isEmpty() && !emptyLine) {
+      boolean sameAsLast = miscountedRow == row - 1 && miscountedFields == fields.length;
+      if (row == firstRow || sameAsLast) {
+        throw fail(
+            new BadInputException(
+                objectUri,
+                sameAsLast ? miscountedLine : line,
+                BadInputReason.COLUMNS_CHANGED,
+                columnsChanged(l, fields.length)));
+      }
+      miscountedRow = row;
+      miscountedLine = line;
+      miscountedFields = fields.length;
+    }
+    return reject(
+        BadInputReason.WRONG_FIELD_COUNT,
+        "expected " + l.fieldCount + " fields, found " + fields.length);
+  }
+
+  private String columnsChanged(TableLayout l, int found) {
+    String name = fileName.name();
+    String time = name.substring(0, name.indexOf('.'));
+    String fix =
+        kind.isChange()
+            ? "add the new column list to the table definition from this file on"
+                + " (\"columnVersions\": [{\"from\": \""
+                + time
+                + "\", \"columns\": [...]}])"
+            : "update the table definition's columns to the table's columns at this full load";
+    return "rows have "
+        + found
+        + " fields where the configured columns of "
+        + l.id
+        + " give "
+        + l.fieldCount
+        + ": the table's columns probably changed at the source (ALTER TABLE ... ADD COLUMN or"
+        + " DROP COLUMN) and the file has no header to say so. Turn on AddColumnName on the DMS"
+        + " endpoint so that every file names its columns, or "
+        + fix;
   }
 
   /** The layout of a CDC_TXN row's table, or {@code null} with the row rejected. */
@@ -493,7 +640,10 @@ public final class CsvFileReader implements DmsFileReader {
       }
       l =
           TableLayout.fromDefinition(
-              definition.get(), prefix + TXN_TABLE_FIELDS, settings.timestampColumnName());
+              definition.get(),
+              definition.get().columnsFor(fileName),
+              prefix + TXN_TABLE_FIELDS,
+              settings.timestampColumnName());
       txnLayouts.put(id, l); // bounded by the number of configured tables
     }
     lastTxnLayout = l;
@@ -537,14 +687,61 @@ public final class CsvFileReader implements DmsFileReader {
     }
   }
 
-  private String applyNullToken(String value) {
-    if (value == null) {
-      return null;
+  /**
+   * NULL and CsvNoSupValue tokens (unquoted only) and kept quotes: NULL becomes {@code null}, the
+   * fields holding CsvNoSupValue are noted in {@link #unsuppliedFields}, quoted text is unquoted.
+   */
+  private void applyTokens(String[] fields) {
+    for (int i = 0; i < fields.length; i++) {
+      String value = fields[i];
+      if (value == null) {
+        continue;
+      }
+      if (value.equals(nullToken)) {
+        fields[i] = null;
+      } else if (value.equals(noSupToken)) {
+        if (unsupplied == unsuppliedFields.length) {
+          unsuppliedFields = Arrays.copyOf(unsuppliedFields, unsupplied * 2);
+        }
+        unsuppliedFields[unsupplied++] = i;
+      } else if (stripQuotes) {
+        fields[i] = unquote(value);
+      }
     }
-    if (value.equals(nullToken)) {
-      return null;
+  }
+
+  /**
+   * Compares the first row's line ending with CsvRowDelimiter: a file written with the other one
+   * would otherwise give column names and last values ending in {@code \r} (CRLF rows read with
+   * {@code \n}) or merge rows (LF rows read with {@code \r\n}).
+   */
+  private void checkRowDelimiter(long line) {
+    rowDelimiterChecked = true;
+    String raw = context.currentParsedContent();
+    if (raw == null) {
+      return;
     }
-    return stripQuotes ? unquote(value) : value;
+    String configured = settings.csvRowDelimiter();
+    String found = null;
+    if (configured.equals("\n") && raw.endsWith("\r\n")) {
+      found = "\\r\\n";
+    } else if (configured.equals("\r\n") && raw.indexOf('\n') >= 0 && !raw.endsWith("\r\n")) {
+      found = "\\n";
+    }
+    if (found != null) {
+      throw fail(
+          new BadInputException(
+              objectUri,
+              line,
+              BadInputReason.ROW_DELIMITER_MISMATCH,
+              "rows end in "
+                  + found
+                  + " but CsvRowDelimiter is "
+                  + (configured.equals("\n") ? "\\n" : "\\r\\n")
+                  + ": set CsvRowDelimiter to \""
+                  + found
+                  + "\" in the settings, as the endpoint that wrote the file has it"));
+    }
   }
 
   /** With kept quotes, a quoted field arrives with its quotes (inner ones already unescaped). */
@@ -597,7 +794,12 @@ public final class CsvFileReader implements DmsFileReader {
           objectUri,
           line,
           BadInputReason.MALFORMED_CSV,
-          "the row is longer than " + MAX_ROW_CHARS + " characters (a quote that is never closed?)",
+          "the row is longer than "
+              + MAX_ROW_CHARS
+              + " characters (a quote that is never closed?"
+              + (rowDelimiterChecked || !settings.csvRowDelimiter().equals("\r\n")
+                  ? ")"
+                  : " or rows that end in \\n while CsvRowDelimiter is \\r\\n?)"),
           parserError);
     }
     if (io instanceof ObjectInput.SourceReadException) {
@@ -658,6 +860,11 @@ public final class CsvFileReader implements DmsFileReader {
   @Override
   public long rejectedRows() {
     return rejected;
+  }
+
+  @Override
+  public List<String> columns() {
+    return layout == null ? List.of() : layout.columns;
   }
 
   @Override

@@ -61,13 +61,16 @@ final class TableLayout {
   }
 
   /**
-   * The layout of a file with a header.
+   * The layout of a file with a header. The header's columns win over the definition's (the table's
+   * columns may have changed since it was written: DMS supports ADD and DROP COLUMN during CDC);
+   * the definition supplies the key and the types.
    *
    * @param header the header's fields as written
    * @param dataStart the first field after the Op field (0 or 1)
    * @param timestampName {@code TimestampColumnName}, or {@code null}
    * @param definition the configured definition, or {@code null}
-   * @throws IllegalArgumentException (message free of values) when the header is unusable
+   * @throws IllegalArgumentException (message free of values) when the header is unusable or lacks
+   *     a configured key column
    */
   static TableLayout fromHeader(
       TableId id,
@@ -111,15 +114,23 @@ final class TableLayout {
     List<String> key = List.of();
     ColumnType[] types = null;
     if (definition != null) {
-      List<String> defined = new ArrayList<>(definition.columns());
-      defined.remove(timestampName); // a definition may list the timestamp column; never data
-      if (definition.hasColumns() && !defined.equals(columns)) {
-        throw new IllegalArgumentException(differenceFromDefinition(columns, defined));
+      if (definition.hasColumns() && none(columns, definition)) {
+        // a column change touches some columns, never all: this "header" is a data row
+        throw new IllegalArgumentException(
+            "the header names none of the configured columns of "
+                + id
+                + ": does the file have no header (AddColumnName false on the endpoint)?");
       }
       for (String k : definition.primaryKey()) {
         if (!columns.contains(k)) {
+          // names only the definition's column: the "header" may really be a data row
           throw new IllegalArgumentException(
-              "primary key column " + k + " of " + id + " is not in the header");
+              "the header lacks primary key column "
+                  + k
+                  + " of "
+                  + id
+                  + " (configured in the table definition): a key column cannot be dropped, so"
+                  + " the definition's primaryKey or the settings (AddColumnName, Op) are wrong");
         }
       }
       key = definition.primaryKey();
@@ -137,35 +148,14 @@ final class TableLayout {
   }
 
   /**
-   * How a header differs from the table definition, naming only the definition's columns (the
-   * header may really be a data row whose values must not appear in messages).
-   */
-  private static String differenceFromDefinition(List<String> header, List<String> defined) {
-    int i = 0;
-    while (i < header.size() && i < defined.size() && header.get(i).equals(defined.get(i))) {
-      i++;
-    }
-    String where =
-        i < defined.size()
-            ? "data column " + (i + 1) + " should be " + defined.get(i)
-            : "data column " + (i + 1) + " is not in the definition";
-    return "the header's "
-        + header.size()
-        + " data columns differ from the table definition's "
-        + defined.size()
-        + " ("
-        + where
-        + ")";
-  }
-
-  /**
    * The layout of rows without a header: {@code prefixFields} fields (Op, and for CDC_TXN the table
-   * and schema), then the timestamp field when {@code TimestampColumnName} is set and the
-   * definition does not list it among its columns, then the definition's columns.
+   * and schema), then the timestamp field when {@code TimestampColumnName} is set and the columns
+   * do not list it, then the columns.
+   *
+   * @param defined the definition's columns for this file ({@link TableDefinition#columnsFor})
    */
   static TableLayout fromDefinition(
-      TableDefinition definition, int prefixFields, String timestampName) {
-    List<String> defined = definition.columns();
+      TableDefinition definition, List<String> defined, int prefixFields, String timestampName) {
     boolean extraTimestamp = timestampName != null && !defined.contains(timestampName);
     int first = prefixFields + (extraTimestamp ? 1 : 0);
     int timestampField = -1;
@@ -191,6 +181,15 @@ final class TableLayout {
         timestampField,
         timestampField < 0 ? null : timestampName,
         first + defined.size());
+  }
+
+  /** Whether the header holds none of the columns any version of the definition lists. */
+  private static boolean none(List<String> header, TableDefinition definition) {
+    if (header.stream().anyMatch(definition.columns()::contains)) {
+      return false;
+    }
+    return definition.columnVersions().stream()
+        .noneMatch(v -> header.stream().anyMatch(v.columns()::contains));
   }
 
   private static ColumnType[] types(List<String> columns, TableDefinition definition) {

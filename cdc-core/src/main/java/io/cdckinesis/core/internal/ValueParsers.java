@@ -57,7 +57,7 @@ public final class ValueParsers {
       return switch (type) {
         case STRING -> text;
         case INTEGER -> parseInteger(text);
-        case DECIMAL -> new BigDecimal(text.trim());
+        case DECIMAL -> parseDecimal(text);
         case BOOLEAN -> parseBoolean(text);
         case DATE -> parseDate(text);
         case TIMESTAMP -> parseLocalDateTime(text);
@@ -65,6 +65,43 @@ public final class ValueParsers {
     } catch (NumberFormatException | DateTimeParseException e) {
       throw new IllegalArgumentException("not a valid " + type + " value", e);
     }
+  }
+
+  /**
+   * A decimal or floating-point value as {@link BigDecimal} (never with a negative scale, so that
+   * its plain JSON form reads back equal); the IEEE 754 special values that FLOAT, REAL, DOUBLE and
+   * PostgreSQL's NUMERIC can hold ({@code NaN}, {@code Infinity}, {@code -Infinity}, also written
+   * {@code nan}, {@code inf}, {@code -inf}) as {@link Double}.
+   */
+  public static Object parseDecimal(String text) {
+    String t = text.trim();
+    try {
+      BigDecimal d = new BigDecimal(t);
+      // 1.5E+10 has scale -9; the envelope writes it plain, which reads back with scale 0
+      return d.scale() < 0 ? d.setScale(0) : d;
+    } catch (NumberFormatException e) {
+      Double special = specialDouble(t);
+      if (special == null) {
+        throw e;
+      }
+      return special;
+    }
+  }
+
+  /** NaN or an infinity as its Java name or the C library's, any case; else {@code null}. */
+  public static Double specialDouble(String t) {
+    String s = t.startsWith("+") ? t.substring(1) : t;
+    boolean negative = s.startsWith("-");
+    if (negative) {
+      s = s.substring(1);
+    }
+    if (s.equalsIgnoreCase("infinity") || s.equalsIgnoreCase("inf")) {
+      return negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+    }
+    if (s.equalsIgnoreCase("nan") && !negative) {
+      return Double.NaN;
+    }
+    return null;
   }
 
   /** Integers as {@link Long}, or {@link BigInteger} beyond its range. */
@@ -90,20 +127,16 @@ public final class ValueParsers {
   }
 
   /**
-   * {@code yyyy-MM-dd}, also accepting a midnight time part as some sources write dates. A time
-   * other than midnight is an error, not silently dropped (an Oracle DATE holds a time: declare it
-   * as a TIMESTAMP).
+   * A DATE column's value as written: {@code yyyy-MM-dd} is a {@link LocalDate}; with a time of day
+   * ({@code yyyy-MM-dd HH:mm:ss[.f]}, as DMS writes an Oracle DATE, which holds one) it is a {@link
+   * LocalDateTime}, so that the time is neither lost nor a reason to reject the row.
    */
-  public static LocalDate parseDate(String text) {
+  public static Object parseDate(String text) {
     String t = text.trim();
     if (t.length() == 10) {
       return LocalDate.parse(t);
     }
-    LocalDateTime dateTime = parseLocalDateTime(t);
-    if (!dateTime.toLocalTime().equals(java.time.LocalTime.MIDNIGHT)) {
-      throw new DateTimeParseException("a DATE with a time of day", t, 0);
-    }
-    return dateTime.toLocalDate();
+    return parseLocalDateTime(t);
   }
 
   public static LocalDateTime parseLocalDateTime(String text) {

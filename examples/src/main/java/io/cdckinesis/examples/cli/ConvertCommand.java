@@ -27,8 +27,9 @@ import picocli.CommandLine.Spec;
           + " standard output, in DMS order per table (full load, then changes by file time).",
       "The envelope's source-uri is each file's path as given (folders joined with the file's"
           + " path below them).",
-      "Exit codes: 0 all converted; 1 bad input or error (with --on-error fail); 3 bad rows or"
-          + " files were skipped (with --on-error skip); 2 usage error."
+      "Exit codes: 0 all converted; 1 bad input or error (with --on-error fail), or a folder"
+          + " without DMS data files; 3 bad rows or files were skipped (with --on-error skip);"
+          + " 2 usage error."
     })
 final class ConvertCommand implements Callable<Integer> {
 
@@ -81,6 +82,9 @@ final class ConvertCommand implements Callable<Integer> {
               .convert(paths, forced, parent.stdout());
     } catch (IOException e) {
       err.println("cdc convert: cannot write the output: " + e.getMessage());
+      return 1;
+    } catch (DmsInputs.NoDmsFilesException e) {
+      err.println("cdc convert: " + e.getMessage());
       return 1;
     } finally {
       err.flush();

@@ -24,14 +24,12 @@ record DmsInput(String uri, DmsObjectKey key, long size, DmsInput.Opener opener)
   }
 
   /**
-   * DMS order: per table (CDC_TXN files, which hold several tables, last), full-load files before
-   * change files, change files by the time in their name; then by URI so the order is total.
+   * DMS order ({@link DmsObjectKey#compareTo}): per table (CDC_TXN files, which hold several
+   * tables, last), full-load files before change files, change files by the time in their name;
+   * then by URI so the order is total.
    */
   static final Comparator<DmsInput> DMS_ORDER =
-      Comparator.comparing(
-              (DmsInput i) -> i.key().table(), Comparator.nullsLast(Comparator.naturalOrder()))
-          .thenComparing(i -> i.key().fileName())
-          .thenComparing(DmsInput::uri);
+      Comparator.comparing(DmsInput::key).thenComparing(DmsInput::uri);
 
   DmsInput {
     Objects.requireNonNull(uri, "uri");

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
@@ -24,11 +25,34 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * Finds DMS data files: local files and folders (walked), and S3 prefixes (listed). Files whose
  * name is not a DMS data file name are passed over inside folders and prefixes; a DMS file name in
  * the wrong place (no schema and table folders, outside {@code BucketFolder}, bad date folders), or
- * a file given by name that is not a DMS file, is a problem.
+ * a file given by name that is not a DMS file, is a problem. A folder or prefix without any DMS
+ * data file stops the command ({@link NoDmsFilesException}), the same way for every command.
  */
 final class DmsInputs {
 
   private static final int LOCAL_BUFFER = 1 << 16;
+
+  /** Names of files passed over that a "nothing found" message shows. */
+  private static final int EXAMPLES = 3;
+
+  /** Files passed over (not named like DMS data files): how many, and the first few names. */
+  private static final class PassedOver {
+    int count;
+    final List<String> examples = new ArrayList<>(EXAMPLES);
+
+    void add(String name) {
+      if (count++ < EXAMPLES) {
+        examples.add(name);
+      }
+    }
+  }
+
+  /** Thrown when a folder or prefix holds no DMS data file: says what it holds instead. */
+  static final class NoDmsFilesException extends RuntimeException {
+    NoDmsFilesException(String message) {
+      super(message);
+    }
+  }
 
   /** Thrown when an S3 location cannot be listed: nothing to decide what to send from. */
   static final class ListingException extends RuntimeException {
@@ -53,18 +77,29 @@ final class DmsInputs {
    */
   boolean addLocal(Path path, TableId forcedTable, List<DmsInput> inputs) {
     if (Files.isDirectory(path)) {
+      PassedOver others = new PassedOver();
+      int found = 0;
       try (Stream<Path> walk = Files.walk(path)) {
         for (Path f : (Iterable<Path>) walk.sorted()::iterator) {
-          if (Files.isRegularFile(f) && DmsFileName.parse(f.getFileName().toString()).isPresent()) {
-            if (!addLocalFile(f, forcedTable, inputs)) {
-              return false;
-            }
+          if (!Files.isRegularFile(f)) {
+            continue;
+          }
+          if (DmsFileName.parse(f.getFileName().toString()).isEmpty()) {
+            others.add(f.getFileName().toString());
+            continue;
+          }
+          found++;
+          if (!addLocalFile(f, forcedTable, inputs)) {
+            return false;
           }
         }
-        return true;
       } catch (IOException | UncheckedIOException e) {
         return problems.problem(path + ": cannot list the folder: " + e.getMessage());
       }
+      if (found == 0) {
+        throw new NoDmsFilesException(nothingFound(path.toString(), "files", others));
+      }
+      return true;
     }
     if (!Files.isRegularFile(path)) {
       return problems.problem(path + ": no such file or folder");
@@ -103,12 +138,8 @@ final class DmsInputs {
             .orElseThrow(
                 () ->
                     new NotDmsObjectException(
-                        path,
-                        "file name "
-                            + name
-                            + " is none of LOAD<hex>.csv, <yyyyMMdd-HHmmssSSS>.csv,"
-                            + " CDC_TXN-<yyyyMMddHHmmssSSS>.csv (optionally .gz)"));
-    return new DmsObjectKey(path, "", forcedTable, null, fileName);
+                        path, "file name " + name + " is none of " + DmsFileName.NAME_FORMS));
+    return new DmsObjectKey(path, "", forcedTable, null, null, fileName);
   }
 
   /**
@@ -119,6 +150,7 @@ final class DmsInputs {
    * @param pageSize keys per ListObjectsV2 page (S3 returns at most 1000)
    * @return how many DMS data files were found, or -1 when a problem must stop the command
    * @throws ListingException when S3 refuses the listing
+   * @throws NoDmsFilesException when the location holds no DMS data file
    */
   int addS3(
       S3Client client,
@@ -127,6 +159,8 @@ final class DmsInputs {
       int pageSize,
       List<DmsInput> inputs) {
     int found = 0;
+    int named = 0;
+    PassedOver others = new PassedOver();
     try {
       Iterable<S3Object> objects =
           client
@@ -135,9 +169,14 @@ final class DmsInputs {
               .contents();
       for (S3Object o : objects) {
         String key = o.key();
-        if (!location.covers(key) || DmsFileName.parseLastSegment(key).isEmpty()) {
+        if (!location.covers(key)) {
           continue;
         }
+        if (DmsFileName.parseLastSegment(key).isEmpty()) {
+          others.add(key.substring(key.lastIndexOf('/') + 1));
+          continue;
+        }
+        named++;
         S3ObjectRef ref = S3ObjectRef.of(location.bucket(), key);
         DmsObjectKey parsed;
         try {
@@ -165,7 +204,32 @@ final class DmsInputs {
     } catch (SdkException e) {
       throw new ListingException(location + ": cannot list: " + e.getMessage(), e);
     }
+    if (named == 0) {
+      throw new NoDmsFilesException(nothingFound(location.toString(), "objects", others));
+    }
     return found;
+  }
+
+  /**
+   * {@code no DMS data files under X: found 3 files (a.txt, b.json, c.parquet), none named
+   * LOAD<hex>.csv, ...}: what was there instead, so that a wrong folder or a misnamed export shows.
+   */
+  private String nothingFound(String location, String what, PassedOver others) {
+    StringBuilder sb = new StringBuilder("no DMS data files under ").append(location).append(": ");
+    if (others.count == 0) {
+      sb.append("found no ").append(what).append(" at all");
+    } else {
+      sb.append("found ").append(others.count).append(' ');
+      sb.append(others.count == 1 ? what.substring(0, what.length() - 1) : what);
+      sb.append(" (").append(String.join(", ", others.examples));
+      sb.append(others.count > EXAMPLES ? ", ...)" : ")");
+      sb.append(", none named ").append(DmsFileName.NAME_FORMS);
+    }
+    sb.append("; DMS writes them in <schema>/<table>/ folders");
+    if (settings.bucketFolder() != null) {
+      sb.append(" under BucketFolder ").append(settings.bucketFolder());
+    }
+    return sb.toString();
   }
 
   /** {@code s3://bucket/key: not a DMS data file: reason}. */

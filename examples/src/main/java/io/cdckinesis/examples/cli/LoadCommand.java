@@ -18,7 +18,6 @@ import java.io.Console;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -262,41 +261,23 @@ final class LoadCommand implements Callable<Integer> {
       PrintWriter err) {
     DmsInputs finder = new DmsInputs(settings, problems);
     S3ObjectSource source = s3 == null ? null : S3ObjectSource.builder().client(s3).build();
-    for (Object s : parsedSources) {
-      if (s instanceof S3Prefix prefix) {
-        int found;
-        try {
-          found = finder.addS3(s3, source, prefix, LIST_PAGE_SIZE, inputs);
-        } catch (DmsInputs.ListingException e) {
-          return fail(err, e.getMessage());
-        }
-        if (found < 0) {
+    try {
+      for (Object s : parsedSources) {
+        if (s instanceof S3Prefix prefix) {
+          if (finder.addS3(s3, source, prefix, LIST_PAGE_SIZE, inputs) < 0) {
+            return 1;
+          }
+        } else if (!finder.addLocal((Path) s, null, inputs)) {
           return 1;
-        }
-        if (found == 0) {
-          return fail(err, prefix + noDmsFiles(settings));
-        }
-      } else {
-        Path path = (Path) s;
-        int before = inputs.size();
-        if (!finder.addLocal(path, null, inputs)) {
-          return 1;
-        }
-        if (inputs.size() == before && Files.isDirectory(path)) {
-          return fail(err, path + noDmsFiles(settings));
         }
       }
+    } catch (DmsInputs.ListingException | DmsInputs.NoDmsFilesException e) {
+      return fail(err, e.getMessage());
     }
     if (inputs.isEmpty()) {
       return fail(err, "nothing to load");
     }
     return null;
-  }
-
-  private static String noDmsFiles(DmsCsvSettings settings) {
-    return ": no DMS data files (LOAD<hex>.csv, <yyyyMMdd-HHmmssSSS>.csv, CDC_TXN-<time>.csv,"
-        + " optionally .gz) in <schema>/<table>/ folders"
-        + (settings.bucketFolder() == null ? "" : " under BucketFolder " + settings.bucketFolder());
   }
 
   private int send(

@@ -1,6 +1,7 @@
 package io.cdckinesis.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -172,6 +173,70 @@ class ConvertCommandTest {
     CliRun missing = CliRun.cdc("convert", dir.resolve("nothing-here").toString());
     assertThat(missing.exit()).isEqualTo(1);
     assertThat(missing.err()).contains("nothing-here: no such file or folder");
+  }
+
+  @Test
+  void aFolderWithoutDmsFilesSaysWhatItHoldsAndExits1(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("customers.csv"), "1,Ann\n");
+    Files.createDirectories(dir.resolve("dbo/sales"));
+    Files.writeString(dir.resolve("dbo/sales/part-0000.csv.gz"), "");
+    Files.writeString(dir.resolve("dbo/sales/LOAD1.csv"), "1,x\n");
+    Files.writeString(dir.resolve("README.md"), "exports");
+
+    for (String onError : List.of("fail", "skip")) {
+      CliRun run = CliRun.cdc("convert", "--on-error", onError, dir.toString());
+      assertThat(run.exit()).isEqualTo(1);
+      assertThat(run.out()).isEmpty();
+      assertThat(run.err())
+          .isEqualTo(
+              "cdc convert: no DMS data files under "
+                  + dir
+                  + ": found 4 files (README.md, customers.csv, LOAD1.csv, ...), none named"
+                  + " LOAD<hex>.csv, SEGMENT<n>_LOAD<hex>.csv, <yyyyMMdd-HHmmssSSS>.csv,"
+                  + " CDC_TXN-<yyyyMMddHHmmssSSS>.csv (optionally .gz); DMS writes them in"
+                  + " <schema>/<table>/ folders\n");
+    }
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+    CliRun none = CliRun.cdc("convert", empty.toString());
+    assertThat(none.exit()).isEqualTo(1);
+    assertThat(none.err())
+        .isEqualTo(
+            "cdc convert: no DMS data files under "
+                + empty
+                + ": found no files at all; DMS writes them in <schema>/<table>/ folders\n");
+  }
+
+  @Test
+  void parallelLoadFilesAreTheTablesFullLoadBeforeItsChanges(@TempDir Path dir) throws Exception {
+    // a copy of a bucket (s3://dms) with parallel-load on dbo.sales: partitions and segments
+    Path bucket = dir.resolve("dms");
+    Path sales = Files.createDirectories(bucket.resolve("dbo/sales"));
+    Files.createDirectories(sales.resolve("p2024"));
+    Files.writeString(sales.resolve("20240809-192717787.csv"), "U,1,11.00\n");
+    Files.writeString(sales.resolve("p2024/LOAD00000001.csv"), "1,10.00\n");
+    Files.writeString(sales.resolve("SEGMENT2_LOAD00000002.csv"), "2,20.00\n");
+    Path settings = dir.resolve("s3.json");
+    Files.writeString(settings, "{\"S3Settings\": {\"BucketName\": \"dms\"}}");
+    Path tables = dir.resolve("tables.json");
+    Files.writeString(
+        tables, "{\"dbo.sales\": {\"columns\": [\"id\", \"amount\"], \"primaryKey\": [\"id\"]}}");
+
+    CliRun run =
+        CliRun.cdc(
+            "convert",
+            "--settings",
+            settings.toString(),
+            "--tables",
+            tables.toString(),
+            dir.toString());
+    assertThat(run.err()).isEmpty();
+    assertThat(run.exit()).isZero();
+    assertThat(run.records())
+        .extracting(r -> r.tableId().toString(), ChangeRecord::operation, r -> r.value("id"))
+        .containsExactly(
+            tuple("dbo.sales", Operation.LOAD, "1"),
+            tuple("dbo.sales", Operation.LOAD, "2"),
+            tuple("dbo.sales", Operation.UPDATE, "1"));
   }
 
   @Test

@@ -367,8 +367,11 @@ class LoadCommandIT {
     CliRun empty = load(stream, "s3://" + BUCKET + "/nothing/here/");
     assertThat(empty.exit()).isEqualTo(1);
     assertThat(empty.err())
-        .startsWith(
-            "cdc load: s3://" + BUCKET + "/nothing/here/: no DMS data files (LOAD<hex>.csv");
+        .isEqualTo(
+            "cdc load: no DMS data files under s3://"
+                + BUCKET
+                + "/nothing/here/: found no objects at all; DMS writes them in <schema>/<table>/"
+                + " folders\n");
 
     CliRun noBucket = load(stream, "s3://no-such-bucket/dms/");
     assertThat(noBucket.exit()).isEqualTo(1);
@@ -377,7 +380,8 @@ class LoadCommandIT {
 
     CliRun noFiles = load(stream, emptyFolder.toString());
     assertThat(noFiles.exit()).isEqualTo(1);
-    assertThat(noFiles.err()).startsWith("cdc load: " + emptyFolder + ": no DMS data files");
+    assertThat(noFiles.err())
+        .startsWith("cdc load: no DMS data files under " + emptyFolder + ": found no files");
 
     assertThat(readStream(stream)).isEmpty();
   }
