@@ -131,7 +131,15 @@ public record ChangeRecord(
   /** The same change at another position (e.g. stamped with its table's load generation). */
   public ChangeRecord withPosition(SourcePosition newPosition) {
     return new ChangeRecord(
-        operation, schema, table, columns, values, primaryKey, commitTimestamp, newPosition);
+        operation,
+        schema,
+        table,
+        columns,
+        values,
+        primaryKey,
+        commitTimestamp,
+        newPosition,
+        unsupplied);
   }
 
   /** The row as an ordered map of column name to value (a new map on each call). */

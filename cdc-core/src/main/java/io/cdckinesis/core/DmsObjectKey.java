@@ -187,13 +187,13 @@ public record DmsObjectKey(
   }
 
   /**
-   * Where the DMS layout starts in an S3 key: after BucketFolder, or at the root when the settings
-   * name the bucket; -1 when unknown.
+   * Where the DMS layout starts in an S3 key: after BucketFolder, or else at the bucket's root,
+   * where DMS writes when no BucketFolder is set.
    */
   private static int s3Start(String key, List<String> parts, DmsCsvSettings settings) {
     String folder = settings.bucketFolder();
     if (folder == null) {
-      return settings.bucketName() == null ? -1 : 0;
+      return 0;
     }
     List<String> segments = Arrays.asList(folder.split("/"));
     if (parts.size() < segments.size() || !parts.subList(0, segments.size()).equals(segments)) {

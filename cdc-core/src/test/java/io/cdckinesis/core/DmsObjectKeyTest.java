@@ -95,7 +95,8 @@ class DmsObjectKeyTest {
         .isInstanceOf(NotDmsObjectException.class)
         .hasMessage(
             "Customer/LOAD00000001.csv: not a DMS data file: expected"
-                + " <schema>/<table>/LOAD00000001.csv");
+                + " <schema>/<table>/[<partition>/]LOAD00000001.csv at the bucket root"
+                + " (BucketFolder is not set: if DMS writes under a folder, give BucketFolder)");
     assertThatThrownBy(() -> DmsObjectKey.parse("dbo/T/data.parquet", DEFAULTS))
         .isInstanceOf(NotDmsObjectException.class)
         .hasMessageContaining("file name data.parquet is none of LOAD<hex>.csv");

@@ -48,10 +48,10 @@ class ParallelLoadTest {
         fails("hq/raw/x/dbo/sales/20240809-192717787.csv", FOLDER, "under BucketFolder hq/raw"),
         key("hq/raw/x/dbo/sales/LOAD00000001.csv", FOLDER, "x.dbo", "sales", "FULL_LOAD"),
         fails("hq/dbo/sales/LOAD00000001.csv", FOLDER, "not under BucketFolder hq/raw"),
-        // neither: the last two folders are schema and table, partition folders are not known
+        // no BucketFolder: DMS writes at the bucket's root, so the layout starts there
         key("dbo/sales/SEGMENT1_LOAD00000001.csv", NO_ROOT, "dbo.sales", null, "FULL_LOAD"),
-        key("exports/dbo/sales/LOAD00000001.csv", NO_ROOT, "dbo.sales", null, "FULL_LOAD"),
-        key("dbo/sales/p2024/LOAD00000001.csv", NO_ROOT, "sales.p2024", null, "FULL_LOAD"));
+        key("dbo/sales/p2024/LOAD00000001.csv", NO_ROOT, "dbo.sales", "p2024", "FULL_LOAD"),
+        fails("exports/dbo/sales/20240809-192717787.csv", NO_ROOT, "give BucketFolder"));
   }
 
   private static Arguments key(

@@ -89,7 +89,7 @@ final class DmsInputs {
             continue;
           }
           found++;
-          if (!addLocalFile(f, forcedTable, inputs)) {
+          if (!addLocalFile(f, path, forcedTable, inputs)) {
             return false;
           }
         }
@@ -104,14 +104,18 @@ final class DmsInputs {
     if (!Files.isRegularFile(path)) {
       return problems.problem(path + ": no such file or folder");
     }
-    return addLocalFile(path, forcedTable, inputs);
+    return addLocalFile(path, null, forcedTable, inputs);
   }
 
-  private boolean addLocalFile(Path file, TableId forcedTable, List<DmsInput> inputs) {
+  /**
+   * @param root the folder the user named, which is where the DMS layout starts when the file's
+   *     path below it fits the layout (as the bucket's root does in S3), or null
+   */
+  private boolean addLocalFile(Path file, Path root, TableId forcedTable, List<DmsInput> inputs) {
     DmsObjectKey key;
     long size;
     try {
-      key = localKey(file, forcedTable);
+      key = localKey(file, root, forcedTable);
       size = Files.size(file);
     } catch (NotDmsObjectException e) {
       return problems.problem(e.getMessage());
@@ -127,9 +131,21 @@ final class DmsInputs {
     return true;
   }
 
-  private DmsObjectKey localKey(Path file, TableId forcedTable) {
+  private DmsObjectKey localKey(Path file, Path root, TableId forcedTable) {
     String path = file.toString();
     if (forcedTable == null) {
+      if (root != null && settings.bucketFolder() == null) {
+        // The folder given is the layout's root, as a bucket is: dbo/sales/p2024/LOAD00000001.csv
+        // below it is table dbo.sales, partition p2024.
+        String relative = root.relativize(file).toString().replace('\\', '/');
+        try {
+          DmsObjectKey k = DmsObjectKey.parse(relative, settings);
+          return new DmsObjectKey(
+              path, "", k.table(), k.partition(), k.datePartition(), k.fileName());
+        } catch (NotDmsObjectException e) {
+          // not laid out from this folder: read the path as a whole below
+        }
+      }
       return DmsObjectKey.parsePath(path, settings);
     }
     String name = file.getFileName().toString();
