@@ -138,8 +138,13 @@ public final class ProducerEngine {
     List<ObjectOutcome> out = new ArrayList<>();
     Map<Unit, Hinted> pending = new LinkedHashMap<>();
     for (Unit unit : discover(bucket)) {
-      if (needsWork(unit, run.owner())) {
-        pending.put(unit, new Hinted(ObjectHint.created(bucket, unit.folder()), false));
+      switch (work(unit, run.owner())) {
+        case PENDING ->
+            pending.put(unit, new Hinted(ObjectHint.created(bucket, unit.folder()), false));
+        case HELD_ELSEWHERE ->
+            // Pending, but a lease runs: its holder sends it, or the next sweep once it expires.
+            out.add(ObjectOutcome.of(unit.uri(), ObjectOutcome.Status.PENDING_ELSEWHERE));
+        case NONE -> {}
       }
     }
     return drainAll(pending, out, run);
@@ -338,18 +343,26 @@ public final class ProducerEngine {
     return listing.list(unit, state.cursor(), inProgress);
   }
 
-  /** Whether the sweep must drain the unit: pending files, or a state to refresh. */
-  private boolean needsWork(Unit unit, String owner) {
+  private enum Work {
+    NONE,
+    PENDING,
+    HELD_ELSEWHERE
+  }
+
+  /** What the sweep finds in a unit: nothing to do, work to do now, or work under a live lease. */
+  private Work work(Unit unit, String owner) {
     UnitLease.Stored stored = UnitLease.read(states, unit);
     TableState s = stored.state();
+    boolean pending =
+        !(DrainPlanner.next(s, snapshot(unit, s), false) instanceof DrainPlanner.Idle);
     if (s.lease() != null && s.lease().heldByOtherThan(owner, clock.instant())) {
-      return false; // its holder is at work (or its lease expires before the next sweep)
+      return pending ? Work.HELD_ELSEWHERE : Work.NONE;
     }
     if (s.savedAt() != null && s.savedAt().plus(stateRefresh).isBefore(clock.instant())) {
       UnitLease.acquire(states, clock, lease, leaseMargin, owner, unit)
           .ifPresent(UnitLease::release); // re-saved: no age-based rule can expire it
     }
-    return !(DrainPlanner.next(s, snapshot(unit, s), false) instanceof DrainPlanner.Idle);
+    return pending ? Work.PENDING : Work.NONE;
   }
 
   /** The units under the settings' bucket folder: table folders and the CDC_TXN folder. */
