@@ -39,8 +39,11 @@ import java.util.Objects;
  * @param tableHandlers {@value #TABLE_HANDLERS}: {@code schema.table=ClassName,...} (consumer)
  * @param defaultHandler {@value #DEFAULT_HANDLER}: handler class for other tables (consumer;
  *     default {@link LoggingTableHandler})
- * @param handlerMaxAttempts {@value #HANDLER_MAX_ATTEMPTS}: handler attempts per change before it
- *     is dead-lettered (consumer; default 10)
+ * @param handlerAttemptsPerInvocation {@value #HANDLER_ATTEMPTS_PER_INVOCATION}: handler attempts
+ *     at one change within one invocation, with backoff (consumer; default 3); then the shard stops
+ *     there and Lambda retries it in later invocations (the event source mapping's retry settings)
+ * @param positionsTable {@value #POSITIONS_TABLE}: DynamoDB table of applied positions (consumer;
+ *     unset: positions in memory, a single-container convenience)
  */
 public record FunctionEnvironment(
     String streamName,
@@ -62,7 +65,8 @@ public record FunctionEnvironment(
     int maxPutAttempts,
     String tableHandlers,
     String defaultHandler,
-    int handlerMaxAttempts) {
+    int handlerAttemptsPerInvocation,
+    String positionsTable) {
 
   public static final String STREAM_NAME = "CDC_STREAM_NAME";
   public static final String DMS_SETTINGS = "CDC_DMS_SETTINGS";
@@ -83,7 +87,9 @@ public record FunctionEnvironment(
   public static final String MAX_PUT_ATTEMPTS = "CDC_MAX_PUT_ATTEMPTS";
   public static final String TABLE_HANDLERS = "CDC_TABLE_HANDLERS";
   public static final String DEFAULT_HANDLER = "CDC_DEFAULT_HANDLER";
-  public static final String HANDLER_MAX_ATTEMPTS = "CDC_HANDLER_MAX_ATTEMPTS";
+  public static final String HANDLER_ATTEMPTS_PER_INVOCATION =
+      "CDC_HANDLER_ATTEMPTS_PER_INVOCATION";
+  public static final String POSITIONS_TABLE = "CDC_POSITIONS_TABLE";
 
   /** Every variable name, for documentation and checks. */
   public static final List<String> NAMES =
@@ -107,7 +113,8 @@ public record FunctionEnvironment(
           MAX_PUT_ATTEMPTS,
           TABLE_HANDLERS,
           DEFAULT_HANDLER,
-          HANDLER_MAX_ATTEMPTS);
+          HANDLER_ATTEMPTS_PER_INVOCATION,
+          POSITIONS_TABLE);
 
   public FunctionEnvironment {
     Objects.requireNonNull(dmsSettings, "dmsSettings");
@@ -147,7 +154,8 @@ public record FunctionEnvironment(
             (int) r.number(MAX_PUT_ATTEMPTS, 10, 1, 100),
             r.text(TABLE_HANDLERS, null),
             r.text(DEFAULT_HANDLER, null),
-            (int) r.number(HANDLER_MAX_ATTEMPTS, 10, 1, 1000));
+            (int) r.number(HANDLER_ATTEMPTS_PER_INVOCATION, 3, 1, 100),
+            r.text(POSITIONS_TABLE, null));
     if (e.stateBucket == null) {
       r.problems.add(STATE_BUCKET + " is required (bucket for checkpoints, rejects, payloads)");
     }

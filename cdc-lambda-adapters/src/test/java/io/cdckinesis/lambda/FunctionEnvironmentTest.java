@@ -83,6 +83,30 @@ class FunctionEnvironmentTest {
 
   @Test
   void everyVariableIsListed() {
-    assertThat(FunctionEnvironment.NAMES).hasSize(20).allMatch(n -> n.startsWith("CDC_"));
+    assertThat(FunctionEnvironment.NAMES).hasSize(21).allMatch(n -> n.startsWith("CDC_"));
+  }
+
+  @Test
+  void theConsumerRetriesAFewTimesPerInvocationAndKeepsPositionsInMemoryUnlessATableIsNamed() {
+    FunctionEnvironment defaults = FunctionEnvironment.from(Map.of("CDC_STATE_BUCKET", "state"));
+    FunctionEnvironment durable =
+        FunctionEnvironment.from(
+            Map.of(
+                "CDC_STATE_BUCKET", "state",
+                "CDC_POSITIONS_TABLE", "cdc-positions",
+                "CDC_HANDLER_ATTEMPTS_PER_INVOCATION", "5"));
+
+    assertThat(defaults.handlerAttemptsPerInvocation()).isEqualTo(3);
+    assertThat(defaults.positionsTable()).isNull();
+    assertThat(CdcFunctions.positionStore(defaults, () -> null))
+        .isInstanceOf(io.cdckinesis.pipeline.consumer.InMemoryAppliedPositionStore.class);
+    assertThat(durable.handlerAttemptsPerInvocation()).isEqualTo(5);
+    assertThat(durable.positionsTable()).isEqualTo("cdc-positions");
+    assertThatThrownBy(
+            () ->
+                FunctionEnvironment.from(
+                    Map.of(
+                        "CDC_STATE_BUCKET", "state", "CDC_HANDLER_ATTEMPTS_PER_INVOCATION", "0")))
+        .hasMessageContaining("CDC_HANDLER_ATTEMPTS_PER_INVOCATION must be between 1 and 100");
   }
 }

@@ -1,6 +1,7 @@
 package io.cdckinesis.lambda.internal;
 
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -16,6 +17,7 @@ public final class FunctionClients {
   private final S3Client s3;
   private final KinesisClient kinesis;
   private final LambdaClient lambda;
+  private volatile DynamoDbClient dynamoDb;
 
   private FunctionClients() {
     this.s3 = S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
@@ -50,5 +52,23 @@ public final class FunctionClients {
 
   public LambdaClient lambda() {
     return lambda;
+  }
+
+  /**
+   * The DynamoDB client, built at its first use (only a consumer with {@code CDC_POSITIONS_TABLE}
+   * needs it); its endpoint follows the SDK's standard {@code AWS_ENDPOINT_URL_DYNAMODB}.
+   */
+  public DynamoDbClient dynamoDb() {
+    DynamoDbClient c = dynamoDb;
+    if (c == null) {
+      synchronized (this) {
+        c = dynamoDb;
+        if (c == null) {
+          c = DynamoDbClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+          dynamoDb = c;
+        }
+      }
+    }
+    return c;
   }
 }
