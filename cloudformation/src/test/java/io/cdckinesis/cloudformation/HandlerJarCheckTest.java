@@ -105,6 +105,7 @@ class HandlerJarCheckTest {
                 "io.cdckinesis.lambda.S3ToKinesisHandler", "handleRequest"),
             org.assertj.core.groups.Tuple.tuple(
                 "io.cdckinesis.lambda.KinesisChangeHandler", "handleRequest"),
-            org.assertj.core.groups.Tuple.tuple("io.cdckinesis.lambda.LoggingTableHandler", null));
+            org.assertj.core.groups.Tuple.tuple(
+                "io.cdckinesis.core.spi.LoggingTableHandler", null));
   }
 }

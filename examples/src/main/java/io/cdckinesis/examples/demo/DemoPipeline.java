@@ -9,6 +9,7 @@ import io.cdckinesis.core.ColumnType;
 import io.cdckinesis.core.DmsCsvSettings;
 import io.cdckinesis.core.TableDefinition;
 import io.cdckinesis.core.TableId;
+import io.cdckinesis.core.spi.TableHandlers;
 import io.cdckinesis.examples.handlers.Replica;
 import io.cdckinesis.examples.handlers.ReplicaTableHandler;
 import io.cdckinesis.kinesis.KinesisChangeSink;
@@ -20,7 +21,6 @@ import io.cdckinesis.lambda.ObjectOutcome;
 import io.cdckinesis.lambda.ProducerResult;
 import io.cdckinesis.lambda.S3Notifications;
 import io.cdckinesis.lambda.S3ToKinesisHandler;
-import io.cdckinesis.lambda.TableHandlers;
 import io.cdckinesis.local.LocalKinesis;
 import io.cdckinesis.local.LocalS3;
 import io.cdckinesis.local.faults.FaultCounts;
@@ -195,6 +195,8 @@ public final class DemoPipeline {
             CdcFunctions.consumer(
                 FunctionEnvironment.from(consumerVariables(db)),
                 functionS3,
+                functionKinesis,
+                () -> null, // positions in memory: the demo's consumer is one container
                 TableHandlers.builder().defaultHandler(handler).build()),
             consumerMetrics.metrics());
     LocalEventSourceMapping mapping =
