@@ -22,8 +22,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The target database goes down for a while (a failover): the consumer must wait it out, with
  * Lambda retrying, and end with nothing dead-lettered and the replica right. Virtual time, with the
- * template's defaults (3 attempts per invocation, event source mapping retries until the records
- * are 12 hours old).
+ * template's defaults (3 attempts per invocation, 10,000 event source mapping retries, records
+ * retried for up to 12 hours).
  */
 class OutageTest {
 
@@ -109,7 +109,7 @@ class OutageTest {
             .build();
     SimulatedEventSourceMapping esm =
         new SimulatedEventSourceMapping(
-            slow, time, 100, -1, Duration.ofHours(12), Duration.ofMinutes(2));
+            slow, time, 100, 10_000, Duration.ofHours(12), Duration.ofMinutes(2));
 
     esm.drain(stream, time.instant());
 
@@ -131,7 +131,7 @@ class OutageTest {
             record("shardId-000000000000", 3, change("T", "b", Operation.INSERT, 3)));
     SimulatedEventSourceMapping esm =
         new SimulatedEventSourceMapping(
-            consumer(db), time, 100, -1, Duration.ofHours(12), Duration.ofMinutes(2));
+            consumer(db), time, 100, 10_000, Duration.ofHours(12), Duration.ofMinutes(2));
     Instant start = time.instant();
 
     esm.drain(stream, start);

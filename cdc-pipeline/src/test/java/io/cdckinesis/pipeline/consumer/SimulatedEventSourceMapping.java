@@ -10,9 +10,10 @@ import java.util.Map;
 /**
  * A Lambda event source mapping for a Kinesis stream, in virtual time: per shard, batches in order;
  * a reported batch item failure makes it retry the shard from that record after a backoff (1 s,
- * doubling up to 60 s), for as long as {@code maximumRetryAttempts} (-1: no limit) and {@code
- * maximumRecordAge} allow; then the batch is given up (as its on-failure destination would get it)
- * and the shard moves on. Each invocation has {@code timeout} of virtual time.
+ * doubling up to 60 s: our model, Lambda does not document its pacing), for as long as {@code
+ * maximumRetryAttempts} (-1: no limit) and {@code maximumRecordAge} allow; then the batch is given
+ * up (as its on-failure destination would get it) and the shard moves on. Each invocation has
+ * {@code timeout} of virtual time.
  */
 final class SimulatedEventSourceMapping {
 
