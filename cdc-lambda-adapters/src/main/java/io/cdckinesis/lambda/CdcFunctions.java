@@ -1,12 +1,19 @@
 package io.cdckinesis.lambda;
 
 import io.cdckinesis.core.EnvelopeCodec;
+import io.cdckinesis.core.spi.AppliedPositionStore;
 import io.cdckinesis.core.spi.ChangeSink;
 import io.cdckinesis.core.spi.PayloadStore;
+import io.cdckinesis.core.spi.TableHandlers;
+import io.cdckinesis.dynamodb.DynamoDbAppliedPositionStore;
 import io.cdckinesis.kinesis.KinesisChangeSink;
 import io.cdckinesis.kinesis.KinesisSinkConfig;
 import io.cdckinesis.pipeline.FencedSink;
 import io.cdckinesis.pipeline.ProducerEngine;
+import io.cdckinesis.pipeline.consumer.ChangeConsumer;
+import io.cdckinesis.pipeline.consumer.InMemoryAppliedPositionStore;
+import io.cdckinesis.pipeline.consumer.KinesisShardRanges;
+import io.cdckinesis.s3.S3DeadLetterSink;
 import io.cdckinesis.s3.S3Location;
 import io.cdckinesis.s3.S3ObjectStore;
 import io.cdckinesis.s3.S3PayloadStore;
@@ -14,7 +21,9 @@ import io.cdckinesis.s3.S3RejectSink;
 import io.cdckinesis.s3.S3StateStore;
 import java.time.Duration;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -108,16 +117,46 @@ public final class CdcFunctions {
         .build();
   }
 
-  /** The consumer: handlers, payload store for pointers, dead letters in the state bucket. */
+  /**
+   * The consumer: handlers, payload store for pointers, dead letters in the state bucket, applied
+   * positions in DynamoDB when {@code CDC_POSITIONS_TABLE} is set (else in memory), shard ranges
+   * from ListShards.
+   *
+   * @param dynamoDb asked only when the positions table is set
+   */
   public static ChangeConsumer consumer(
-      FunctionEnvironment env, S3Client s3, TableHandlers handlers) {
+      FunctionEnvironment env,
+      S3Client s3,
+      KinesisClient kinesis,
+      Supplier<DynamoDbClient> dynamoDb,
+      TableHandlers handlers) {
     return ChangeConsumer.builder()
         .handlers(handlers)
         .codec(EnvelopeCodec.withTables(env.tables()))
         .payloadStore(payloadStore(env, s3))
-        .deadLetters(new S3DeadLetterSink(s3, env.stateBucket(), env.deadLetterPrefix()))
-        .maxAttempts(env.handlerMaxAttempts())
-        .attemptsPerBatch(Math.min(3, env.handlerMaxAttempts()))
+        .deadLetters(
+            S3DeadLetterSink.builder()
+                .client(s3)
+                .location(S3Location.of(env.stateBucket(), env.deadLetterPrefix()))
+                .build())
+        .appliedPositions(positionStore(env, dynamoDb))
+        .shardRanges(KinesisShardRanges.of(kinesis))
+        .attemptsPerInvocation(env.handlerAttemptsPerInvocation())
+        .build();
+  }
+
+  /**
+   * The applied-position store the variables name: DynamoDB when {@code CDC_POSITIONS_TABLE} is
+   * set, else in memory (a single-container convenience).
+   */
+  public static AppliedPositionStore positionStore(
+      FunctionEnvironment env, Supplier<DynamoDbClient> dynamoDb) {
+    if (env.positionsTable() == null) {
+      return new InMemoryAppliedPositionStore();
+    }
+    return DynamoDbAppliedPositionStore.builder()
+        .client(dynamoDb.get())
+        .tableName(env.positionsTable())
         .build();
   }
 

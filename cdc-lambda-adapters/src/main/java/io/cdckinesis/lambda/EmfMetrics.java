@@ -32,8 +32,7 @@ public final class EmfMetrics {
     this(new LambdaEnvironment());
   }
 
-  /** Metrics to the given EMF environment. */
-  public EmfMetrics(Environment environment) {
+  private EmfMetrics(Environment environment) {
     this.environment = environment;
   }
 
@@ -49,8 +48,19 @@ public final class EmfMetrics {
    * Emits the counts (unit Count) and durations in milliseconds (names ending in {@code Millis}).
    */
   public void emit(String functionName, Map<String, Number> values) {
+    emit(functionName, null, values);
+  }
+
+  /**
+   * Emits the counts as {@link #emit(String, Map)} does, with the invocation's request id as a
+   * property of the document (searchable in the logs, not a dimension).
+   */
+  public void emit(String functionName, String requestId, Map<String, Number> values) {
     MetricsLogger logger = new MetricsLogger(environment);
     try {
+      if (requestId != null) {
+        logger.putProperty("requestId", requestId);
+      }
       logger.setNamespace(NAMESPACE);
       logger.setDimensions(DimensionSet.of("FunctionName", functionName));
       for (Map.Entry<String, Number> v : values.entrySet()) {

@@ -3,6 +3,7 @@ package io.cdckinesis.lambda;
 import io.cdckinesis.core.ConfigurationException;
 import io.cdckinesis.core.DmsCsvSettings;
 import io.cdckinesis.core.TableDefinitions;
+import io.cdckinesis.core.spi.LoggingTableHandler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -318,15 +319,31 @@ public final class FunctionEnvironment {
               "handler class for other tables",
               Parsers::text));
 
-  public static final String HANDLER_MAX_ATTEMPTS = "CDC_HANDLER_MAX_ATTEMPTS";
+  public static final String HANDLER_ATTEMPTS_PER_INVOCATION =
+      "CDC_HANDLER_ATTEMPTS_PER_INVOCATION";
   private static final Variable<Integer> HANDLER_ATTEMPTS =
       declare(
           optional(
-              HANDLER_MAX_ATTEMPTS,
+              HANDLER_ATTEMPTS_PER_INVOCATION,
               Use.CONSUMER,
-              10,
-              "handler attempts per change before it is dead-lettered",
-              Parsers.integer(1, 1000)));
+              3,
+              "handler attempts at one change within one invocation, with backoff; then the shard"
+                  + " stops there and Lambda retries it (the event source mapping's retry"
+                  + " settings): a failure that may be transient is never dead-lettered",
+              Parsers.integer(1, 100)));
+
+  public static final String POSITIONS_TABLE = "CDC_POSITIONS_TABLE";
+  private static final Variable<String> POSITIONS =
+      declare(
+          described(
+              POSITIONS_TABLE,
+              Use.CONSUMER,
+              null,
+              "none",
+              false,
+              "DynamoDB table of applied positions (exactly-once effect across containers);"
+                  + " unset: in memory, a single-container convenience",
+              Parsers::text));
 
   public static final String S3_PATH_STYLE = "CDC_S3_PATH_STYLE";
   private static final Variable<Boolean> PATH_STYLE =
@@ -507,9 +524,14 @@ public final class FunctionEnvironment {
     return get(DEFAULT_HANDLER_CLASS);
   }
 
-  /** {@value #HANDLER_MAX_ATTEMPTS}: handler attempts per change before it is dead-lettered. */
-  public int handlerMaxAttempts() {
+  /** {@value #HANDLER_ATTEMPTS_PER_INVOCATION}: handler attempts at a change per invocation. */
+  public int handlerAttemptsPerInvocation() {
     return get(HANDLER_ATTEMPTS);
+  }
+
+  /** {@value #POSITIONS_TABLE}: the DynamoDB table of applied positions, or null (in memory). */
+  public String positionsTable() {
+    return get(POSITIONS);
   }
 
   /**

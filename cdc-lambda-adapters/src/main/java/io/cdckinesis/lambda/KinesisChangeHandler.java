@@ -4,14 +4,24 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import io.cdckinesis.core.spi.ChangeInput;
+import io.cdckinesis.core.spi.TableHandlers;
 import io.cdckinesis.lambda.internal.FunctionClients;
+import io.cdckinesis.lambda.internal.InvocationLogContext;
+import io.cdckinesis.pipeline.consumer.BatchResult;
+import io.cdckinesis.pipeline.consumer.ChangeConsumer;
+import io.cdckinesis.pipeline.consumer.StreamRecord;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The consumer Lambda function: a Kinesis event source mapping with {@code FunctionResponseTypes:
@@ -22,20 +32,32 @@ import java.util.Objects;
  * <p>Handler: {@code io.cdckinesis.lambda.KinesisChangeHandler::handleRequest}. Configured by
  * environment variables ({@link FunctionEnvironment}): table handlers from {@code
  * CDC_TABLE_HANDLERS}/{@code CDC_DEFAULT_HANDLER}, or subclass this class and override {@link
- * #configure}. Everything is built once per container.
+ * #configure}. The consumer is built once per container, at the first invocation (after
+ * construction, so a subclass's fields are set when {@code configure} runs).
+ *
+ * <p>Every log line of an invocation carries its request id and shard; each invocation writes one
+ * EMF metrics document.
  */
 public class KinesisChangeHandler implements RequestHandler<KinesisEvent, StreamsEventResponse> {
 
-  private final ChangeConsumer consumer;
-  private final EmfMetrics metrics;
+  private static final Logger LOG = LoggerFactory.getLogger(KinesisChangeHandler.class);
 
-  /** Builds everything from the environment; the constructor Lambda calls. */
+  private final EmfMetrics metrics;
+  private volatile ChangeConsumer consumer;
+
+  /**
+   * Builds everything from the environment at the first invocation; the constructor Lambda calls.
+   */
   public KinesisChangeHandler() {
-    FunctionEnvironment env = FunctionEnvironment.fromSystem();
-    this.consumer =
-        CdcFunctions.consumer(
-            env, FunctionClients.shared().s3(), CdcFunctions.handlers(env, this::configure));
     this.metrics = new EmfMetrics();
+  }
+
+  /**
+   * For subclasses that send metrics elsewhere; the consumer is built at the first invocation by
+   * {@link #createConsumer()}.
+   */
+  protected KinesisChangeHandler(EmfMetrics metrics) {
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
   }
 
   /** Uses a consumer built elsewhere (tests, the demo, other runtimes). */
@@ -45,26 +67,78 @@ public class KinesisChangeHandler implements RequestHandler<KinesisEvent, Stream
   }
 
   /**
-   * Registers table handlers in code; called once by the no-argument constructor, after the
-   * handlers named in the environment. Runs before the subclass's own fields are initialized.
+   * Registers table handlers in code, after the handlers named in the environment. Called once, at
+   * the first invocation, by {@link #createConsumer()}.
    */
   protected void configure(TableHandlers.Builder handlers) {}
 
-  @Override
-  public StreamsEventResponse handleRequest(KinesisEvent event, Context context) {
-    List<StreamRecord> records = new ArrayList<>();
-    if (event != null && event.getRecords() != null) {
-      for (KinesisEvent.KinesisEventRecord r : event.getRecords()) {
-        records.add(toStreamRecord(r));
+  /**
+   * Builds the consumer from the environment and the container's clients; called once, at the first
+   * invocation. Override to assemble it differently.
+   */
+  protected ChangeConsumer createConsumer() {
+    FunctionEnvironment env = FunctionEnvironment.fromSystem();
+    FunctionClients clients = FunctionClients.shared();
+    return CdcFunctions.consumer(
+        env,
+        clients.s3(),
+        clients.kinesis(),
+        clients::dynamoDb,
+        CdcFunctions.handlers(env, this::configure));
+  }
+
+  private ChangeConsumer consumer() {
+    ChangeConsumer c = consumer;
+    if (c == null) {
+      synchronized (this) {
+        c = consumer;
+        if (c == null) {
+          c = createConsumer();
+          consumer = c;
+        }
       }
     }
-    BatchResult result = consumer.process(records);
-    List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
-    for (String seq : result.failedSequenceNumbers()) {
-      failures.add(new StreamsEventResponse.BatchItemFailure(seq));
+    return c;
+  }
+
+  @Override
+  public StreamsEventResponse handleRequest(KinesisEvent event, Context context) {
+    try (InvocationLogContext ignored = InvocationLogContext.open(context)) {
+      List<StreamRecord> records = new ArrayList<>();
+      if (event != null && event.getRecords() != null) {
+        for (KinesisEvent.KinesisEventRecord r : event.getRecords()) {
+          records.add(toStreamRecord(r));
+        }
+      }
+      Map<String, Number> counts = new LinkedHashMap<>();
+      try {
+        BatchResult result = consumer().process(records, remainingTime(context));
+        counts.putAll(counts(result));
+        List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
+        for (String seq : result.failedSequenceNumbers()) {
+          failures.add(new StreamsEventResponse.BatchItemFailure(seq));
+        }
+        return new StreamsEventResponse(failures);
+      } catch (RuntimeException e) {
+        // Nothing was reported done: Lambda retries the whole batch.
+        counts.put("StreamRecords", records.size());
+        counts.put("InvocationErrors", 1);
+        LOG.atError()
+            .setMessage("consumer invocation failed; Lambda retries the batch")
+            .addKeyValue("error", e.getClass().getName())
+            .log();
+        throw e;
+      } finally {
+        metrics.emit(functionName(context), requestId(context), counts);
+      }
     }
-    metrics.emit(functionName(context), counts(result));
-    return new StreamsEventResponse(failures);
+  }
+
+  private static Supplier<Duration> remainingTime(Context context) {
+    if (context == null) {
+      return () -> ChangeInput.NO_LIMIT;
+    }
+    return () -> Duration.ofMillis(context.getRemainingTimeInMillis());
   }
 
   static StreamRecord toStreamRecord(KinesisEvent.KinesisEventRecord r) {
@@ -76,7 +150,8 @@ public class KinesisChangeHandler implements RequestHandler<KinesisEvent, Stream
         k.getApproximateArrivalTimestamp() == null
             ? null
             : k.getApproximateArrivalTimestamp().toInstant();
-    return new StreamRecord(shardOf(r), k.getSequenceNumber(), bytes, arrival);
+    return new StreamRecord(
+        r.getEventSourceARN(), shardOf(r), k.getSequenceNumber(), bytes, arrival);
   }
 
   /** The shard id from the event id ({@code shardId-000000000000:4954...}). */
@@ -95,6 +170,10 @@ public class KinesisChangeHandler implements RequestHandler<KinesisEvent, Stream
     m.put("Changes", r.changes());
     m.put("Applied", r.applied());
     m.put("Duplicates", r.duplicates());
+    m.put("Stale", r.stale());
+    m.put("OutOfShardRange", r.outOfRange());
+    m.put("TableResets", r.resets());
+    m.put("SchemaChanges", r.schemaChanges());
     m.put("HandlerRetries", r.handlerRetries());
     m.put("DeadLettered", r.deadLettered());
     m.put("BatchItemFailures", r.failedSequenceNumbers().size());
@@ -108,5 +187,9 @@ public class KinesisChangeHandler implements RequestHandler<KinesisEvent, Stream
     return context == null || context.getFunctionName() == null
         ? "local"
         : context.getFunctionName();
+  }
+
+  private static String requestId(Context context) {
+    return context == null ? null : context.getAwsRequestId();
   }
 }

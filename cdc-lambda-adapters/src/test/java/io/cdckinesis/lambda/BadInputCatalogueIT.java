@@ -16,10 +16,12 @@ import io.cdckinesis.core.ChangeRecord;
 import io.cdckinesis.core.Envelope;
 import io.cdckinesis.core.EnvelopeCodec;
 import io.cdckinesis.core.TableDefinitions;
+import io.cdckinesis.core.spi.TableHandlers;
 import io.cdckinesis.local.LocalKinesis;
 import io.cdckinesis.local.LocalS3;
 import io.cdckinesis.pipeline.ObjectOutcome;
 import io.cdckinesis.pipeline.ProducerResult;
+import io.cdckinesis.pipeline.consumer.BatchResult;
 import io.cdckinesis.s3.S3ObjectRef;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -523,6 +525,8 @@ class BadInputCatalogueIT {
         CdcFunctions.consumer(
                 FunctionEnvironment.from(vars),
                 s3.client(),
+                kinesis.client(),
+                () -> null,
                 TableHandlers.builder().defaultHandler(replica).build())
             .process(StreamReader.readAll(kinesis.client(), stream));
     assertThat(consumed.failedSequenceNumbers()).isEmpty();
@@ -644,6 +648,8 @@ class BadInputCatalogueIT {
             CdcFunctions.consumer(
                 FunctionEnvironment.from(env(NO_HEADER)),
                 s3.client(),
+                kinesis.client(),
+                () -> null,
                 TableHandlers.builder().defaultHandler(replica).build()),
             new CapturedMetrics().metrics());
     Instant before = Instant.now();

@@ -11,14 +11,20 @@ import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cdckinesis.core.CdcException;
 import io.cdckinesis.core.ChangeRecord;
 import io.cdckinesis.core.EnvelopeCodec;
 import io.cdckinesis.core.Operation;
+import io.cdckinesis.core.spi.ChangeInput;
+import io.cdckinesis.core.spi.LoggingTableHandler;
+import io.cdckinesis.core.spi.TableHandler;
+import io.cdckinesis.core.spi.TableHandlers;
 import io.cdckinesis.local.LocalCredentials;
 import io.cdckinesis.local.LocalKinesis;
 import io.cdckinesis.local.LocalS3;
 import io.cdckinesis.pipeline.ObjectOutcome;
 import io.cdckinesis.pipeline.ProducerResult;
+import io.cdckinesis.pipeline.consumer.StreamRecord;
 import io.cdckinesis.s3.S3ObjectRef;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -275,7 +281,7 @@ class LogSafetyIT {
     env.put(FunctionEnvironment.STATE_BUCKET, STATE);
     env.put(FunctionEnvironment.DMS_SETTINGS, settings);
     env.put(FunctionEnvironment.TABLES, TABLES);
-    env.put(FunctionEnvironment.HANDLER_MAX_ATTEMPTS, "4");
+    env.put(FunctionEnvironment.HANDLER_ATTEMPTS_PER_INVOCATION, "2");
     return env;
   }
 
@@ -318,14 +324,22 @@ class LogSafetyIT {
 
   // ---- the consumer ----
 
-  /** Applies orders, but fails for good on one of them, with the row in its message. */
+  /**
+   * Applies orders, but fails on one of them with the row in its message: twice as if the target
+   * were down (the shard stops), then for good (it is dead-lettered).
+   */
   private static final class CarelessHandler extends TableHandler {
     final List<ChangeRecord> applied = new ArrayList<>();
+    int failures;
 
     @Override
-    public void handle(ChangeRecord r) {
+    public void handle(ChangeInput in) {
+      ChangeRecord r = in.record();
       if (String.valueOf(r.value("customer")).equals(HANDLER_FAILS)) {
-        throw new IllegalStateException("cannot apply " + r.values() + " of " + r);
+        if (++failures <= 2) {
+          throw new IllegalStateException("cannot apply " + r.values() + " of " + r);
+        }
+        throw new CdcException("will never apply " + r.values() + " of " + r);
       }
       applied.add(r);
     }
@@ -359,6 +373,8 @@ class LogSafetyIT {
             CdcFunctions.consumer(
                 FunctionEnvironment.from(env("{}")),
                 s3.client(),
+                kinesis.client(),
+                () -> null,
                 TableHandlers.builder()
                     .register("shop.orders", orders)
                     .defaultHandler(new LoggingTableHandler())

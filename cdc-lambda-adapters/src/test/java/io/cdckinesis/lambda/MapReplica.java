@@ -1,6 +1,8 @@
 package io.cdckinesis.lambda;
 
 import io.cdckinesis.core.ChangeRecord;
+import io.cdckinesis.core.spi.ChangeInput;
+import io.cdckinesis.core.spi.TableHandler;
 import io.cdckinesis.kinesis.PartitionKeys;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,7 +16,11 @@ final class MapReplica extends TableHandler {
   final List<ChangeRecord> applied = new ArrayList<>();
 
   @Override
-  public synchronized void handle(ChangeRecord r) {
+  public synchronized void handle(ChangeInput in) {
+    apply(in.record());
+  }
+
+  synchronized void apply(ChangeRecord r) {
     applied.add(r);
     String key = PartitionKeys.of(r);
     switch (r.operation()) {
@@ -26,7 +32,7 @@ final class MapReplica extends TableHandler {
   /** The state a list of changes leads to, applied in order. */
   static Map<String, List<Object>> stateOf(List<ChangeRecord> changes) {
     MapReplica r = new MapReplica();
-    changes.forEach(r::handle);
+    changes.forEach(r::apply);
     return r.rows;
   }
 }

@@ -14,12 +14,16 @@ import io.cdckinesis.core.DmsObjectKey;
 import io.cdckinesis.core.EnvelopeCodec;
 import io.cdckinesis.core.SourcePosition;
 import io.cdckinesis.core.TableDefinitions;
+import io.cdckinesis.core.spi.TableHandlers;
 import io.cdckinesis.core.testing.Fixtures;
 import io.cdckinesis.kinesis.PartitionKeys;
 import io.cdckinesis.local.LocalKinesis;
 import io.cdckinesis.local.LocalS3;
 import io.cdckinesis.pipeline.ObjectOutcome;
 import io.cdckinesis.pipeline.ProducerResult;
+import io.cdckinesis.pipeline.consumer.BatchResult;
+import io.cdckinesis.pipeline.consumer.ChangeConsumer;
+import io.cdckinesis.pipeline.consumer.StreamRecord;
 import io.cdckinesis.s3.S3ObjectRef;
 import java.io.IOException;
 import java.io.InputStream;
@@ -340,6 +344,8 @@ class S3ToKinesisHandlerIT {
         CdcFunctions.consumer(
             FunctionEnvironment.from(vars),
             s3.client(),
+            kinesis.client(),
+            () -> null,
             TableHandlers.builder().defaultHandler(replica).build());
     BatchResult consumed = consumer.process(onStream);
 
@@ -601,6 +607,8 @@ class S3ToKinesisHandlerIT {
         CdcFunctions.consumer(
                 FunctionEnvironment.from(vars),
                 s3.client(),
+                kinesis.client(),
+                () -> null,
                 TableHandlers.builder().defaultHandler(replica).build())
             .process(StreamReader.readAll(kinesis.client(), stream));
 

@@ -3,6 +3,7 @@ package io.cdckinesis.lambda;
 import io.cdckinesis.kinesis.DeaggregatedRecord;
 import io.cdckinesis.kinesis.KplDeaggregator;
 import io.cdckinesis.local.LocalKinesis;
+import io.cdckinesis.pipeline.consumer.StreamRecord;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.services.kinesis.KinesisClient;

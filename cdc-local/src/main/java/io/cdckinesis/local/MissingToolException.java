@@ -13,7 +13,7 @@ public final class MissingToolException extends IllegalStateException {
   }
 
   /** {@code tool} could not be started; {@code variable} names another executable. */
-  static MissingToolException of(String tool, String why, String variable) {
+  public static MissingToolException of(String tool, String why, String variable) {
     return new MissingToolException(
         tool
             + " is not installed or not on the PATH ("

@@ -107,6 +107,7 @@ class HandlerJarCheckTest {
                 "io.cdckinesis.lambda.KinesisChangeHandler", "handleRequest"),
             org.assertj.core.groups.Tuple.tuple(
                 "io.cdckinesis.lambda.SweepHandler", "handleRequest"),
-            org.assertj.core.groups.Tuple.tuple("io.cdckinesis.lambda.LoggingTableHandler", null));
+            org.assertj.core.groups.Tuple.tuple(
+                "io.cdckinesis.core.spi.LoggingTableHandler", null));
   }
 }

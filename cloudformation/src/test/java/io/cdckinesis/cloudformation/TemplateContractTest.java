@@ -117,13 +117,57 @@ class TemplateContractTest {
             "CDC_DEAD_LETTER_PREFIX",
             "CDC_TABLE_HANDLERS",
             "CDC_DEFAULT_HANDLER",
-            "CDC_HANDLER_MAX_ATTEMPTS");
+            "CDC_HANDLER_ATTEMPTS_PER_INVOCATION",
+            "CDC_POSITIONS_TABLE");
     assertThat(env.path("CDC_OVERSIZE_PREFIX").asText()).isEqualTo("_cdc/oversize/");
     assertThat(env.path("CDC_DEAD_LETTER_PREFIX").asText()).isEqualTo("_cdc/dead-letter/");
     assertThat(env.path("CDC_TABLE_HANDLERS").asText()).isEqualTo("dbo.Customer=com.example.C");
     assertThat(env.path("CDC_DEFAULT_HANDLER").asText())
-        .isEqualTo("io.cdckinesis.lambda.LoggingTableHandler");
+        .isEqualTo("io.cdckinesis.core.spi.LoggingTableHandler");
+    assertThat(env.path("CDC_POSITIONS_TABLE").asText()).isEqualTo("${PositionsTable}");
+    assertThat(env.path("CDC_HANDLER_ATTEMPTS_PER_INVOCATION").asText()).isEqualTo("3");
     assertThat(names(variables("Consumer", Map.of()))).doesNotContain("CDC_TABLE_HANDLERS");
+  }
+
+  @Test
+  void thePositionsTableIsOnDemandEncryptedRecoverableAndOnlyTheConsumerCanUseIt() {
+    JsonNode table = CfnTemplate.properties(template.resources().get("PositionsTable"));
+    assertThat(table.path("BillingMode").asText()).isEqualTo("PAY_PER_REQUEST");
+    assertThat(table.path("SSESpecification").path("SSEEnabled").asBoolean()).isTrue();
+    assertThat(
+            table
+                .path("PointInTimeRecoverySpecification")
+                .path("PointInTimeRecoveryEnabled")
+                .asBoolean())
+        .isTrue();
+    assertThat(table.path("KeySchema").get(0).path("AttributeName").asText())
+        .isEqualTo("pk"); // DynamoDbAppliedPositionStore.KEY
+    List<String> granted = new ArrayList<>();
+    template
+        .resources()
+        .fields()
+        .forEachRemaining(
+            r -> {
+              String text = r.getValue().toString();
+              if (text.contains("dynamodb:")) {
+                granted.add(r.getKey());
+                assertThat(text).doesNotContain("dynamodb:Scan").doesNotContain("dynamodb:Delete");
+              }
+            });
+    assertThat(granted).containsExactly("ConsumerRole");
+  }
+
+  @Test
+  void inInvocationAndCrossInvocationRetriesAreSeparateSettingsThatWaitOutAnOutage() {
+    JsonNode parameters = template.parameters();
+    assertThat(parameters.path("HandlerAttemptsPerInvocation").path("Default").asInt())
+        .isEqualTo(3);
+    assertThat(parameters.path("MaximumRetryAttempts").path("Default").asInt()).isEqualTo(10000);
+    assertThat(parameters.path("MaximumRetryAttempts").path("Description").asText())
+        .contains("NOT applied");
+    JsonNode esm = CfnTemplate.properties(template.resources().get("ConsumerEventSourceMapping"));
+    assertThat(esm.path("MaximumRetryAttempts").path("Ref").asText())
+        .isEqualTo("MaximumRetryAttempts");
   }
 
   @Test
@@ -196,6 +240,7 @@ class TemplateContractTest {
             "ConsumerFunctionName",
             "ProducerFailureQueueUrl",
             "ConsumerFailureQueueUrl",
+            "PositionsTableName",
             "ReplicationTaskArn");
   }
 }

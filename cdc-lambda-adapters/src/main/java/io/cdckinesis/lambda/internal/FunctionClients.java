@@ -5,6 +5,7 @@ import io.cdckinesis.lambda.internal.ConfiguredEndpoints.Service;
 import java.net.URI;
 import java.util.Optional;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -26,6 +27,7 @@ public final class FunctionClients implements AutoCloseable {
   private final S3Client s3;
   private final KinesisClient kinesis;
   private final LambdaClient lambda;
+  private volatile DynamoDbClient dynamoDb;
 
   private FunctionClients(Boolean s3PathStyle) {
     Optional<URI> s3Endpoint = ConfiguredEndpoints.fromSystem(Service.S3);
@@ -88,5 +90,27 @@ public final class FunctionClients implements AutoCloseable {
     s3.close();
     kinesis.close();
     lambda.close();
+    DynamoDbClient d = dynamoDb;
+    if (d != null) {
+      d.close();
+    }
+  }
+
+  /**
+   * The DynamoDB client, built at its first use (only a consumer with {@code CDC_POSITIONS_TABLE}
+   * needs it); its endpoint follows the SDK's standard {@code AWS_ENDPOINT_URL_DYNAMODB}.
+   */
+  public DynamoDbClient dynamoDb() {
+    DynamoDbClient c = dynamoDb;
+    if (c == null) {
+      synchronized (this) {
+        c = dynamoDb;
+        if (c == null) {
+          c = DynamoDbClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+          dynamoDb = c;
+        }
+      }
+    }
+    return c;
   }
 }

@@ -9,6 +9,7 @@ import io.cdckinesis.core.ColumnType;
 import io.cdckinesis.core.DmsCsvSettings;
 import io.cdckinesis.core.TableDefinition;
 import io.cdckinesis.core.TableId;
+import io.cdckinesis.core.spi.TableHandlers;
 import io.cdckinesis.examples.handlers.Replica;
 import io.cdckinesis.examples.handlers.ReplicaTableHandler;
 import io.cdckinesis.kinesis.KinesisChangeSink;
@@ -19,7 +20,6 @@ import io.cdckinesis.lambda.KinesisChangeHandler;
 import io.cdckinesis.lambda.S3Notifications;
 import io.cdckinesis.lambda.S3ToKinesisHandler;
 import io.cdckinesis.lambda.SweepHandler;
-import io.cdckinesis.lambda.TableHandlers;
 import io.cdckinesis.local.LocalKinesis;
 import io.cdckinesis.local.LocalS3;
 import io.cdckinesis.local.faults.FaultCounts;
@@ -212,6 +212,8 @@ public final class DemoPipeline {
             CdcFunctions.consumer(
                 FunctionEnvironment.from(consumerVariables(db)),
                 functionS3,
+                functionKinesis,
+                () -> null, // positions in memory: the demo's consumer is one container
                 TableHandlers.builder().defaultHandler(handler).build()),
             consumerMetrics.metrics());
     LocalEventSourceMapping mapping =

@@ -1,7 +1,10 @@
 package io.cdckinesis.examples.demo;
 
-import io.cdckinesis.core.ChangeRecord;
-import io.cdckinesis.lambda.TableHandler;
+import io.cdckinesis.core.spi.BatchInput;
+import io.cdckinesis.core.spi.ChangeInput;
+import io.cdckinesis.core.spi.SchemaChangeInput;
+import io.cdckinesis.core.spi.TableHandler;
+import io.cdckinesis.core.spi.TruncateInput;
 import io.cdckinesis.local.faults.FaultInjector;
 
 /**
@@ -25,10 +28,30 @@ final class FlakyTableHandler extends TableHandler {
   }
 
   @Override
-  public void handle(ChangeRecord record) {
+  public void handle(ChangeInput input) {
     if (faults.nextHandlerError()) {
       throw new TransientHandlerError();
     }
-    delegate.handle(record);
+    delegate.handle(input);
+  }
+
+  @Override
+  public void onTruncate(TruncateInput input) {
+    delegate.onTruncate(input);
+  }
+
+  @Override
+  public void onSchemaChange(SchemaChangeInput input) {
+    delegate.onSchemaChange(input);
+  }
+
+  @Override
+  public void onBatchStart(BatchInput input) {
+    delegate.onBatchStart(input);
+  }
+
+  @Override
+  public void onBatchEnd(BatchInput input) {
+    delegate.onBatchEnd(input);
   }
 }

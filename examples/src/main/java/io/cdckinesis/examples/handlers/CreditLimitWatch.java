@@ -1,7 +1,9 @@
 package io.cdckinesis.examples.handlers;
 
 import io.cdckinesis.core.ChangeRecord;
-import io.cdckinesis.lambda.TableHandler;
+import io.cdckinesis.core.spi.ChangeInput;
+import io.cdckinesis.core.spi.TableHandler;
+import io.cdckinesis.core.spi.TruncateInput;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,34 +29,48 @@ public class CreditLimitWatch extends TableHandler {
   /** An alert raised by the rule. */
   public record Alert(Object customerNumber, String rule) {}
 
-  private final Map<Object, BigDecimal> limits = new ConcurrentHashMap<>();
-  private final Map<Object, Boolean> deleted = new ConcurrentHashMap<>();
+  /** A customer's last known limit, and the load generation it was seen in. */
+  private record Limit(BigDecimal amount, long generation) {}
+
+  private final Map<Object, Limit> limits = new ConcurrentHashMap<>();
+  private final Map<Object, Long> deleted = new ConcurrentHashMap<>();
   private final List<Alert> alerts = new ArrayList<>();
 
   @Override
-  protected void onInsert(ChangeRecord r) {
+  protected void onInsert(ChangeInput in) {
+    ChangeRecord r = in.record();
     Object customer = r.value("customerNumber");
     if (deleted.remove(customer) != null) {
       alert(customer, "deleted and re-created");
     }
-    limits.put(customer, limitOf(r));
+    limits.put(customer, new Limit(limitOf(r), in.generation()));
   }
 
   @Override
-  protected void onUpdate(ChangeRecord r) {
+  protected void onUpdate(ChangeInput in) {
+    ChangeRecord r = in.record();
     Object customer = r.value("customerNumber");
     BigDecimal now = limitOf(r);
-    BigDecimal before = limits.put(customer, now);
-    if (before != null && before.signum() > 0 && now.compareTo(before.multiply(THRESHOLD)) > 0) {
+    Limit before = limits.put(customer, new Limit(now, in.generation()));
+    if (before != null
+        && before.amount().signum() > 0
+        && now.compareTo(before.amount().multiply(THRESHOLD)) > 0) {
       alert(customer, "credit limit raised by more than 50%");
     }
   }
 
   @Override
-  protected void onDelete(ChangeRecord r) {
-    Object customer = r.value("customerNumber");
+  protected void onDelete(ChangeInput in) {
+    Object customer = in.record().value("customerNumber");
     limits.remove(customer);
-    deleted.put(customer, Boolean.TRUE);
+    deleted.put(customer, in.generation());
+  }
+
+  /** The table was truncated or reloaded: what was known from older generations no longer holds. */
+  @Override
+  public void onTruncate(TruncateInput in) {
+    limits.values().removeIf(l -> l.generation() < in.generation());
+    deleted.values().removeIf(g -> g < in.generation());
   }
 
   /** The alerts raised so far, in order. */

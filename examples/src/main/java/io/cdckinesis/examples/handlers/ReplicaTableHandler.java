@@ -1,12 +1,17 @@
 package io.cdckinesis.examples.handlers;
 
-import io.cdckinesis.core.ChangeRecord;
-import io.cdckinesis.lambda.TableHandler;
+import io.cdckinesis.core.ControlOperation;
+import io.cdckinesis.core.spi.ChangeInput;
+import io.cdckinesis.core.spi.SchemaChangeInput;
+import io.cdckinesis.core.spi.TableHandler;
+import io.cdckinesis.core.spi.TruncateInput;
 import java.util.Objects;
 
 /**
  * Keeps a {@link Replica} of the tables it handles: loads, inserts and updates write the row,
- * deletes remove it. The simplest useful consumer; replace the map with your database.
+ * deletes remove it, a table reset (truncate, drop, reload) removes the rows of older load
+ * generations, column changes add or drop the column in every row. The simplest useful consumer;
+ * replace the map with your database.
  */
 public class ReplicaTableHandler extends TableHandler {
 
@@ -17,17 +22,31 @@ public class ReplicaTableHandler extends TableHandler {
   }
 
   @Override
-  protected void onInsert(ChangeRecord record) {
-    replica.upsert(record);
+  protected void onInsert(ChangeInput in) {
+    replica.upsert(in.record());
   }
 
   @Override
-  protected void onUpdate(ChangeRecord record) {
-    replica.upsert(record);
+  protected void onUpdate(ChangeInput in) {
+    replica.upsert(in.record());
   }
 
   @Override
-  protected void onDelete(ChangeRecord record) {
-    replica.delete(record);
+  protected void onDelete(ChangeInput in) {
+    replica.delete(in.record());
+  }
+
+  @Override
+  public void onTruncate(TruncateInput in) {
+    replica.reset(in.table(), in.generation());
+  }
+
+  @Override
+  public void onSchemaChange(SchemaChangeInput in) {
+    if (in.operation() == ControlOperation.ADD_COLUMN) {
+      replica.addColumns(in.table(), in.columns());
+    } else {
+      replica.dropColumns(in.table(), in.columns());
+    }
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdckinesis.core.ChangeRecord;
 import io.cdckinesis.core.Operation;
+import io.cdckinesis.core.spi.ChangeInput;
 import io.cdckinesis.examples.handlers.Replica;
 import io.cdckinesis.examples.handlers.ReplicaTableHandler;
 import java.util.List;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class DemoComparisonTest {
 
-  private static ChangeRecord change(DemoTable t, Operation op, List<Object> row) {
+  private static ChangeInput change(DemoTable t, Operation op, List<Object> row) {
     ChangeRecord.Builder b =
         ChangeRecord.builder()
             .operation(op)
@@ -22,7 +23,8 @@ class DemoComparisonTest {
     for (int i = 0; i < row.size(); i++) {
       b.value(t.columns().get(i), row.get(i));
     }
-    return b.build();
+    ChangeRecord r = b.build();
+    return ChangeInput.builder().record(r).rowKey(r.keyValues().toString()).build();
   }
 
   @Test

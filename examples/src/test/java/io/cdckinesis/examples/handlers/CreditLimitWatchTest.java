@@ -9,7 +9,9 @@ import io.cdckinesis.core.DmsFileReader;
 import io.cdckinesis.core.DmsObjectKey;
 import io.cdckinesis.core.Operation;
 import io.cdckinesis.core.TableDefinitions;
+import io.cdckinesis.core.spi.ChangeInput;
 import io.cdckinesis.core.testing.Fixtures;
+import io.cdckinesis.kinesis.PartitionKeys;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +19,10 @@ import org.junit.jupiter.api.Test;
 
 /** The example custom handler, on the real classicmodels customers output of DMS. */
 class CreditLimitWatchTest {
+
+  private static ChangeInput input(ChangeRecord r) {
+    return ChangeInput.builder().record(r).rowKey(PartitionKeys.of(r)).build();
+  }
 
   private static void feed(CreditLimitWatch watch, String file) throws Exception {
     Path path = Fixtures.dmsReal("mysql-classicmodels/classicmodels/customers/" + file);
@@ -31,7 +37,7 @@ class CreditLimitWatchTest {
                 DmsObjectKey.parsePath(path.toString(), DmsCsvSettings.defaults()),
                 in)) {
       for (ChangeRecord c; (c = r.read()) != null; ) {
-        watch.handle(c);
+        watch.handle(input(c));
       }
     }
   }
@@ -57,28 +63,31 @@ class CreditLimitWatchTest {
             .position("s3://b/classicmodels/customers/20240101-000000000.csv", 1, 1);
 
     watch.handle(
-        base.operation(Operation.LOAD)
-            .value("customerNumber", "1")
-            .value("creditLimit", "1000.00")
-            .build());
+        input(
+            base.operation(Operation.LOAD)
+                .value("customerNumber", "1")
+                .value("creditLimit", "1000.00")
+                .build()));
     watch.handle(
-        ChangeRecord.builder()
-            .table("classicmodels", "customers")
-            .primaryKey("customerNumber")
-            .position("s3://b/classicmodels/customers/20240101-000000000.csv", 2, 2)
-            .operation(Operation.UPDATE)
-            .value("customerNumber", "1")
-            .value("creditLimit", "1400.00")
-            .build());
+        input(
+            ChangeRecord.builder()
+                .table("classicmodels", "customers")
+                .primaryKey("customerNumber")
+                .position("s3://b/classicmodels/customers/20240101-000000000.csv", 2, 2)
+                .operation(Operation.UPDATE)
+                .value("customerNumber", "1")
+                .value("creditLimit", "1400.00")
+                .build()));
     watch.handle(
-        ChangeRecord.builder()
-            .table("classicmodels", "customers")
-            .primaryKey("customerNumber")
-            .position("s3://b/classicmodels/customers/20240101-000000000.csv", 3, 3)
-            .operation(Operation.UPDATE)
-            .value("customerNumber", "1")
-            .value("creditLimit", "2500.00")
-            .build());
+        input(
+            ChangeRecord.builder()
+                .table("classicmodels", "customers")
+                .primaryKey("customerNumber")
+                .position("s3://b/classicmodels/customers/20240101-000000000.csv", 3, 3)
+                .operation(Operation.UPDATE)
+                .value("customerNumber", "1")
+                .value("creditLimit", "2500.00")
+                .build()));
 
     assertThat(watch.alerts())
         .containsExactly(new CreditLimitWatch.Alert("1", "credit limit raised by more than 50%"));
