@@ -1,5 +1,7 @@
 package io.cdckinesis.kinesis;
 
+import io.cdckinesis.kinesis.internal.HashKeys;
+import java.math.BigInteger;
 import java.util.Objects;
 
 /**
@@ -21,5 +23,16 @@ public record DeaggregatedRecord(
 
   public DeaggregatedRecord {
     Objects.requireNonNull(data, "data");
+  }
+
+  /**
+   * The hash key that routes this record: its explicit hash key when it has one, else the MD5 of
+   * its partition key (as Kinesis and the KCL compute it); null when it has neither.
+   */
+  public BigInteger hashKey() {
+    if (explicitHashKey != null) {
+      return new BigInteger(explicitHashKey);
+    }
+    return partitionKey == null ? null : HashKeys.of(partitionKey);
   }
 }

@@ -1,21 +1,13 @@
 package io.cdckinesis.local;
 
 import io.cdckinesis.local.internal.KinesaliteInstallation;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
+import io.cdckinesis.local.internal.NodeServer;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import software.amazon.awssdk.core.retry.backoff.FixedDelayBackoffStrategy;
 import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -38,81 +30,21 @@ import software.amazon.awssdk.services.kinesis.waiters.KinesisWaiter;
  */
 public final class LocalKinesis implements AutoCloseable {
 
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
-
-  private final Process process;
+  private final NodeServer server;
   private final URI endpoint;
   private final KinesisClient client;
-  private final Thread shutdownHook;
 
-  private LocalKinesis(Process process, int port) {
-    this.process = process;
-    this.endpoint = URI.create("http://127.0.0.1:" + port);
+  private LocalKinesis(NodeServer server) {
+    this.server = server;
+    this.endpoint = URI.create("http://127.0.0.1:" + server.port());
     this.client = clientBuilder().build();
-    this.shutdownHook = new Thread(process::destroyForcibly, "kinesalite-stop");
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
   /** Installs kinesalite if needed and starts it. */
   public static LocalKinesis start() {
     System.setProperty("aws.cborEnabled", "false");
-    Path home = KinesaliteInstallation.ensureInstalled();
-    Process p;
-    try {
-      p =
-          new ProcessBuilder(KinesaliteInstallation.node(), "server.js", "0")
-              .directory(home.toFile())
-              .redirectError(ProcessBuilder.Redirect.appendTo(home.resolve("server.log").toFile()))
-              .start();
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot run node (Node.js is needed for kinesalite)", e);
-    }
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    CompletableFuture<Integer> port =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                for (String line; (line = out.readLine()) != null; ) {
-                  if (line.startsWith("LISTENING ")) {
-                    return Integer.parseInt(line.substring(10).trim());
-                  }
-                }
-                return -1;
-              } catch (IOException e) {
-                return -1;
-              }
-            });
-    int listening;
-    try {
-      listening = port.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      p.destroyForcibly();
-      throw new IllegalStateException("interrupted while starting kinesalite", e);
-    } catch (ExecutionException | TimeoutException e) {
-      p.destroyForcibly();
-      throw new IllegalStateException("kinesalite did not start; see " + home + "/server.log", e);
-    }
-    if (listening <= 0) {
-      p.destroyForcibly();
-      throw new IllegalStateException("kinesalite exited; see " + home + "/server.log");
-    }
-    Thread drain =
-        new Thread(
-            () -> {
-              try {
-                while (out.readLine() != null) {
-                  // keep the pipe empty
-                }
-              } catch (IOException ignored) {
-                // process gone
-              }
-            },
-            "kinesalite-stdout");
-    drain.setDaemon(true);
-    drain.start();
-    return new LocalKinesis(p, listening);
+    return new LocalKinesis(
+        NodeServer.start(KinesaliteInstallation.ensureInstalled(), "kinesalite"));
   }
 
   public URI endpoint() {
@@ -196,21 +128,6 @@ public final class LocalKinesis implements AutoCloseable {
   @Override
   public void close() {
     client.close();
-    try {
-      process.getOutputStream().close(); // server.js exits when its stdin closes
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    } catch (IOException e) {
-      process.destroyForcibly();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-    }
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException ignored) {
-      // already shutting down
-    }
+    server.stop();
   }
 }

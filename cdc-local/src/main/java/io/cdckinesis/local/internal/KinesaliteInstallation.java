@@ -37,12 +37,6 @@ public final class KinesaliteInstallation {
         "node_modules/kinesalite");
   }
 
-  /** The {@code node} executable: {@code $CDC_NODE} or {@code node} on the PATH. */
-  public static String node() {
-    String node = System.getenv("CDC_NODE");
-    return node == null || node.isBlank() ? "node" : node;
-  }
-
   private static byte[] resource(String name) {
     try (InputStream in = KinesaliteInstallation.class.getResourceAsStream(RESOURCES + name)) {
       if (in == null) {

@@ -1,12 +1,13 @@
-package io.cdckinesis.lambda;
+package io.cdckinesis.core.spi;
 
 import io.cdckinesis.core.SourcePosition;
 import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A stream record the consumer gave up on: it could not be decoded, or its handler failed for good.
- * Kept with its raw bytes so that it can be inspected and replayed.
+ * A stream record the consumer gave up on: it could not be decoded, or its handler refused it for
+ * good (a {@link io.cdckinesis.core.CdcException} that is not retryable). Kept with its raw bytes
+ * so that it can be inspected and redriven.
  *
  * @param shardId the shard it was read from
  * @param sequenceNumber its Kinesis sequence number

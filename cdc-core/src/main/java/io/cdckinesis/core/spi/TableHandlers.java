@@ -1,4 +1,4 @@
-package io.cdckinesis.lambda;
+package io.cdckinesis.core.spi;
 
 import io.cdckinesis.core.ConfigurationException;
 import io.cdckinesis.core.TableId;

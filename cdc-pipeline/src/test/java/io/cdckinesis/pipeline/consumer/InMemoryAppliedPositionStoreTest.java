@@ -1,4 +1,4 @@
-package io.cdckinesis.lambda;
+package io.cdckinesis.pipeline.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,7 +8,7 @@ import io.cdckinesis.core.SourcePosition;
 import io.cdckinesis.kinesis.PartitionKeys;
 import org.junit.jupiter.api.Test;
 
-class AppliedPositionStoreTest {
+class InMemoryAppliedPositionStoreTest {
 
   private static final String LOAD = "s3://b/dbo/T/LOAD00000001.csv";
   private static final String CDC1 = "s3://b/dbo/T/20240101-000000000.csv";
@@ -30,10 +30,24 @@ class AppliedPositionStoreTest {
   @Test
   void markingAnOlderPositionNeverMovesTheKeyBack() {
     InMemoryAppliedPositionStore store = new InMemoryAppliedPositionStore();
-    store.markApplied("k", new SourcePosition(CDC2, 3, 3));
-    store.markApplied("k", new SourcePosition(CDC1, 9, 9));
+
+    assertThat(store.markApplied("k", new SourcePosition(CDC2, 3, 3))).isTrue();
+    assertThat(store.markApplied("k", new SourcePosition(CDC1, 9, 9))).isFalse();
+    assertThat(store.markApplied("k", new SourcePosition(CDC2, 3, 3))).isFalse();
 
     assertThat(store.lastApplied("k")).contains(new SourcePosition(CDC2, 3, 3));
+    assertThat(store.lastApplied(java.util.List.of("k", "other"))).containsOnlyKeys("k");
+  }
+
+  @Test
+  void tableGenerationsOnlyRise() {
+    InMemoryAppliedPositionStore store = new InMemoryAppliedPositionStore();
+    io.cdckinesis.core.TableId t = io.cdckinesis.core.TableId.of("dbo", "T");
+
+    assertThat(store.generation(t)).isZero();
+    assertThat(store.raiseGeneration(t, 3)).isEqualTo(3);
+    assertThat(store.raiseGeneration(t, 2)).isEqualTo(3);
+    assertThat(store.generation(t)).isEqualTo(3);
   }
 
   @Test

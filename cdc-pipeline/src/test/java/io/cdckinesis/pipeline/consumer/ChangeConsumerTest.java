@@ -1,4 +1,4 @@
-package io.cdckinesis.lambda;
+package io.cdckinesis.pipeline.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,7 +7,12 @@ import io.cdckinesis.core.EnvelopeCodec;
 import io.cdckinesis.core.Operation;
 import io.cdckinesis.core.PayloadPointer;
 import io.cdckinesis.core.StoreException;
+import io.cdckinesis.core.spi.BatchInput;
+import io.cdckinesis.core.spi.ChangeInput;
+import io.cdckinesis.core.spi.DeadLetter;
 import io.cdckinesis.core.spi.PayloadStore;
+import io.cdckinesis.core.spi.TableHandler;
+import io.cdckinesis.core.spi.TableHandlers;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -31,7 +36,8 @@ class ChangeConsumerTest {
   private final TableHandler recording =
       new TableHandler() {
         @Override
-        public void handle(ChangeRecord r) {
+        public void handle(ChangeInput in) {
+          ChangeRecord r = in.record();
           String id = (String) r.value("id");
           Integer left = failuresLeft.get(id);
           if (left != null && left != 0) {
@@ -92,7 +98,7 @@ class ChangeConsumerTest {
   @Test
   void stopsAShardAtTheFirstFailureAndReportsItsSequenceNumber() {
     failuresLeft.put("b", 100); // keeps failing (transiently) within this batch
-    ChangeConsumer c = consumer().attemptsPerBatch(2).maxAttempts(10).build();
+    ChangeConsumer c = consumer().attemptsPerInvocation(2).build();
 
     BatchResult r =
         c.process(
@@ -111,7 +117,7 @@ class ChangeConsumerTest {
   @Test
   void retriesATransientFailureWithinTheBatch() {
     failuresLeft.put("a", 2);
-    ChangeConsumer c = consumer().attemptsPerBatch(3).build();
+    ChangeConsumer c = consumer().attemptsPerInvocation(3).build();
 
     BatchResult r = c.process(List.of(record("s0", 1, change("T", "a", Operation.INSERT, 1))));
 
@@ -121,39 +127,144 @@ class ChangeConsumerTest {
   }
 
   @Test
-  void deadLettersAChangeAfterMaxAttemptsAcrossBatchesAndMovesOn() {
+  void neverDeadLettersATransientFailureHoweverOftenItFails() {
     failuresLeft.put("a", 100);
-    ChangeConsumer c = consumer().attemptsPerBatch(2).maxAttempts(5).build();
+    ChangeConsumer c = consumer().attemptsPerInvocation(2).build();
     List<StreamRecord> batch =
         List.of(
             record("s0", 1, change("T", "a", Operation.INSERT, 1)),
             record("s0", 2, change("T", "b", Operation.INSERT, 2)));
 
-    BatchResult r1 = c.process(batch); // attempts 1-2
-    BatchResult r2 = c.process(batch); // attempts 3-4
-    BatchResult r3 = c.process(batch); // attempt 5: given up
+    for (int invocation = 0; invocation < 50; invocation++) {
+      assertThat(c.process(batch).failedSequenceNumbers()).containsExactly("1");
+    }
+    BatchResult last = c.process(batch); // the target is back at the 101st attempt
 
-    assertThat(r1.failedSequenceNumbers()).containsExactly("1");
-    assertThat(r2.failedSequenceNumbers()).containsExactly("1");
-    assertThat(r3.failedSequenceNumbers()).isEmpty();
-    assertThat(r3.deadLettered()).isEqualTo(1);
-    assertThat(deadLetters)
-        .singleElement()
-        .satisfies(
-            d -> {
-              assertThat(d.attempts()).isEqualTo(5);
-              assertThat(d.sequenceNumber()).isEqualTo("1");
-              assertThat(d.position().row()).isEqualTo(1);
-              assertThat(d.reason()).contains("failed 5 times");
-              assertThat(CODEC.decodeRecord(d.data()).value("id")).isEqualTo("a");
-            });
-    assertThat(seen).containsExactly("T:b:insert@2");
+    assertThat(last.failedSequenceNumbers()).isEmpty();
+    assertThat(deadLetters).isEmpty();
+    assertThat(seen).containsExactly("T:a:insert@1", "T:b:insert@2");
   }
 
   @Test
-  void deadLettersANonRetryableFailureAtOnce() {
+  void handsEachCallItsContextAndCountsAttemptsAcrossRedeliveries() {
+    List<ChangeInput> inputs = new ArrayList<>();
+    failuresLeft.put("a", 3);
+    TableHandler capturing =
+        new TableHandler() {
+          @Override
+          public void handle(ChangeInput in) {
+            inputs.add(in);
+            recording.handle(in);
+          }
+        };
+    ChangeConsumer c =
+        consumer()
+            .handlers(TableHandlers.builder().defaultHandler(capturing).build())
+            .attemptsPerInvocation(2)
+            .build();
+    StreamRecord a = record("shardId-000000000007", 42, change("T", "a", Operation.INSERT, 1));
+
+    c.process(List.of(a), () -> Duration.ofMinutes(5));
+    c.process(List.of(a), () -> Duration.ofMinutes(5));
+
+    assertThat(inputs).extracting(ChangeInput::attempt).containsExactly(1, 2, 3, 4);
+    ChangeInput last = inputs.get(3);
+    assertThat(last.shardId()).isEqualTo("shardId-000000000007");
+    assertThat(last.sequenceNumber()).isEqualTo("42");
+    assertThat(last.subSequenceNumber()).isZero();
+    assertThat(last.rowKey()).isEqualTo("dbo.T|a");
+    assertThat(last.keyValues()).containsExactly("a");
+    assertThat(last.position().row()).isEqualTo(1);
+    assertThat(last.remainingTime()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(seen).containsExactly("T:a:insert@1");
+  }
+
+  @Test
+  void retriesNoLongerThanTheInvocationHasTime() {
+    failuresLeft.put("a", 100);
+    List<Duration> slept = new ArrayList<>();
+    ChangeConsumer c =
+        consumer()
+            .attemptsPerInvocation(10)
+            .retryBackoff(Duration.ofSeconds(2))
+            .sleeper(slept::add)
+            .build();
+
+    BatchResult r =
+        c.process(
+            List.of(record("s0", 1, change("T", "a", Operation.INSERT, 1))),
+            () -> Duration.ofMillis(1_500));
+
+    assertThat(slept).isEmpty(); // a 2 s backoff would end too close to the deadline
+    assertThat(r.failedSequenceNumbers()).containsExactly("1");
+  }
+
+  @Test
+  void givesBatchHooksToEachHandlerUsedAndCommitsAtTheEnd() {
+    List<String> calls = new ArrayList<>();
+    class Hooked extends TableHandler {
+      final String name;
+      boolean failCommit;
+
+      Hooked(String name) {
+        this.name = name;
+      }
+
+      @Override
+      public void onBatchStart(BatchInput in) {
+        calls.add(name + " start " + in.shardId() + " " + in.records());
+      }
+
+      @Override
+      public void handle(ChangeInput in) {
+        calls.add(name + " " + in.record().value("id"));
+        recording.handle(in);
+      }
+
+      @Override
+      public void onBatchEnd(BatchInput in) {
+        calls.add(name + " end" + (in.failed() ? " failed" : ""));
+        if (failCommit) {
+          throw new IllegalStateException("commit failed");
+        }
+      }
+    }
+    Hooked t = new Hooked("T");
+    Hooked u = new Hooked("U");
+    failuresLeft.put("c", 100);
+    ChangeConsumer c =
+        consumer()
+            .handlers(TableHandlers.builder().register("dbo.T", t).register("dbo.U", u).build())
+            .attemptsPerInvocation(1)
+            .build();
+    List<StreamRecord> batch =
+        List.of(
+            record("s0", 1, change("T", "a", Operation.INSERT, 1)),
+            record("s0", 2, change("U", "b", Operation.INSERT, 2)),
+            record("s0", 3, change("T", "c", Operation.INSERT, 3)),
+            record("s0", 4, change("U", "d", Operation.INSERT, 4)));
+
+    BatchResult first = c.process(batch);
+
+    assertThat(calls)
+        .containsExactly(
+            "T start s0 4", "T a", "U start s0 4", "U b", "T c", "T end failed", "U end");
+    assertThat(first.failedSequenceNumbers()).containsExactly("3");
+
+    // A commit that fails makes the batch come back from the first change given to that handler.
+    calls.clear();
+    failuresLeft.clear();
+    u.failCommit = true;
+    BatchResult second = c.process(batch.subList(2, 4));
+
+    assertThat(second.failedSequenceNumbers()).containsExactly("4");
+  }
+
+  @Test
+  void deadLettersANonRetryableFailureAtOnceWithoutRecordingItAsApplied() {
     failuresLeft.put("a", -1);
-    ChangeConsumer c = consumer().build();
+    InMemoryAppliedPositionStore store = new InMemoryAppliedPositionStore();
+    ChangeConsumer c = consumer().appliedPositions(store).build();
 
     BatchResult r =
         c.process(
@@ -162,6 +273,9 @@ class ChangeConsumerTest {
                 record("s0", 2, change("T", "b", Operation.INSERT, 2))));
 
     assertThat(r.failedSequenceNumbers()).isEmpty();
+    assertThat(r.deadLettered()).isEqualTo(1);
+    assertThat(store.lastApplied("dbo.T|a")).isEmpty();
+    assertThat(store.lastApplied("dbo.T|b")).isPresent();
     assertThat(deadLetters)
         .singleElement()
         .satisfies(

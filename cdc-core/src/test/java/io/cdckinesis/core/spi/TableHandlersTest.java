@@ -1,4 +1,4 @@
-package io.cdckinesis.lambda;
+package io.cdckinesis.core.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,27 +18,31 @@ class TableHandlersTest {
     final List<String> calls = new ArrayList<>();
 
     @Override
-    protected void onInsert(ChangeRecord r) {
-      calls.add("insert:" + r.operation());
+    protected void onInsert(ChangeInput in) {
+      calls.add("insert:" + in.record().operation());
     }
 
     @Override
-    protected void onUpdate(ChangeRecord r) {
+    protected void onUpdate(ChangeInput in) {
       calls.add("update");
     }
 
     @Override
-    protected void onDelete(ChangeRecord r) {
+    protected void onDelete(ChangeInput in) {
       calls.add("delete");
     }
   }
 
-  private static ChangeRecord record(Operation op) {
-    return ChangeRecord.builder()
-        .operation(op)
-        .table("dbo", "T")
-        .value("id", "1")
-        .position("s3://b/dbo/T/LOAD00000001.csv", 1, 1)
+  private static ChangeInput input(Operation op) {
+    return ChangeInput.builder()
+        .record(
+            ChangeRecord.builder()
+                .operation(op)
+                .table("dbo", "T")
+                .value("id", "1")
+                .position("s3://b/dbo/T/LOAD00000001.csv", 1, 1)
+                .build())
+        .rowKey("dbo.T|1")
         .build();
   }
 
@@ -47,10 +51,37 @@ class TableHandlersTest {
     Recording h = new Recording();
 
     for (Operation op : Operation.values()) {
-      h.handle(record(op));
+      h.handle(input(op));
     }
 
     assertThat(h.calls).containsExactly("insert:LOAD", "insert:INSERT", "update", "delete");
+  }
+
+  @Test
+  void inputsCarryTheirContextAndDefaults() {
+    ChangeInput in =
+        ChangeInput.builder()
+            .record(input(Operation.UPDATE).record())
+            .rowKey("dbo.T|1")
+            .shardId("shardId-000000000001")
+            .sequenceNumber("4954")
+            .subSequenceNumber(3)
+            .attempt(2)
+            .remainingTime(() -> java.time.Duration.ofSeconds(-5))
+            .build();
+
+    assertThat(in.table()).isEqualTo(TableId.of("dbo", "T"));
+    assertThat(in.keyValues()).isEmpty();
+    assertThat(in.generation()).isZero();
+    assertThat(in.shardId()).isEqualTo("shardId-000000000001");
+    assertThat(in.subSequenceNumber()).isEqualTo(3);
+    assertThat(in.attempt()).isEqualTo(2);
+    assertThat(in.remainingTime()).isZero();
+    assertThat(input(Operation.LOAD).remainingTime()).isEqualTo(ChangeInput.NO_LIMIT);
+    assertThatThrownBy(() -> ChangeInput.builder().rowKey("k").build())
+        .isInstanceOf(NullPointerException.class);
+    assertThat(TruncateInput.builder().table(TableId.of("dbo", "T")).generation(2).build().reason())
+        .isEqualTo("reload");
   }
 
   @Test
