@@ -2,6 +2,7 @@ package io.cdckinesis.jdbc;
 
 import io.cdckinesis.core.ChangeRecord;
 import io.cdckinesis.core.ControlRecord;
+import io.cdckinesis.core.TableId;
 
 /**
  * A unit of work against the target: many changes, one commit. Obtained from {@link
@@ -33,6 +34,26 @@ public interface ApplyTransaction extends AutoCloseable {
    * @throws JdbcApplyException when it cannot be applied
    */
   ApplyOutcome apply(ControlRecord control);
+
+  /**
+   * Resets a table to load generation {@code generation} (a truncate, drop or reload): deletes its
+   * rows and tombstones of older generations (rows of this generation or later, which may have
+   * arrived first from other shards, stay) and records the generation, so that changes of older
+   * generations arriving later are {@link ApplyOutcome#SUPERSEDED}. {@link ApplyOutcome#STALE} when
+   * the table is already at this generation or a later one.
+   *
+   * @param source the source table (mapped to its target as for changes)
+   * @throws JdbcApplyException when it cannot be applied
+   */
+  ApplyOutcome reset(TableId source, long generation);
+
+  /**
+   * The load generation the target of a source table is at (0 when never reset), read under a lock
+   * that a reset waits for until this transaction ends.
+   *
+   * @throws JdbcApplyException when it cannot be read
+   */
+  long generation(TableId source);
 
   /**
    * Commits everything applied so far; the transaction is then finished.

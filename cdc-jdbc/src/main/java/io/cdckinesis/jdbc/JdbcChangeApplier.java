@@ -73,6 +73,19 @@ public final class JdbcChangeApplier implements AutoCloseable {
     return engine.begin();
   }
 
+  /**
+   * The load generation the target of a source table is at (0 when never reset), read in a
+   * transaction of its own.
+   *
+   * @throws IllegalStateException when a transaction of this applier is open (ask it instead)
+   * @throws JdbcApplyException when it cannot be read
+   */
+  public long generation(TableId source) {
+    try (ApplyTransaction tx = begin()) {
+      return tx.generation(source);
+    }
+  }
+
   /** Rolls back an open transaction and closes the connection. */
   @Override
   public void close() {

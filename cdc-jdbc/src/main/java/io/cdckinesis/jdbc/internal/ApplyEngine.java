@@ -169,6 +169,33 @@ public final class ApplyEngine implements AutoCloseable {
       return run(Objects.requireNonNull(control, "control"));
     }
 
+    @Override
+    public ApplyOutcome reset(TableId source, long generation) {
+      return run(new Reset(Objects.requireNonNull(source, "source"), generation));
+    }
+
+    @Override
+    public long generation(TableId source) {
+      Objects.requireNonNull(source, "source");
+      requireOpen();
+      connect();
+      if (broken) {
+        replay();
+      }
+      step = "read the table's generation";
+      try {
+        TableId target = target(source);
+        return generation(target, positionsName(target));
+      } catch (SQLException e) {
+        JdbcApplyException failure = SqlErrors.wrap(step + " of " + source, e);
+        fail(e);
+        throw failure;
+      } catch (RuntimeException e) {
+        fail(null);
+        throw e;
+      }
+    }
+
     private ApplyOutcome run(Object record) {
       requireOpen();
       connect();
@@ -317,9 +344,13 @@ public final class ApplyEngine implements AutoCloseable {
 
     private ApplyOutcome applyOne(Object record) throws SQLException {
       current = record;
-      return record instanceof ChangeRecord c
-          ? applyChange(c)
-          : applyControl((ControlRecord) record);
+      if (record instanceof ChangeRecord c) {
+        return applyChange(c);
+      }
+      if (record instanceof Reset r) {
+        return resetTable(target(r.source()), r.generation());
+      }
+      return applyControl((ControlRecord) record);
     }
 
     // ---- data changes
@@ -438,7 +469,7 @@ public final class ApplyEngine implements AutoCloseable {
       TableId target = target(r.table());
       switch (r.operation()) {
         case TRUNCATE_TABLE, DROP_TABLE -> {
-          return reset(target, r.generation());
+          return resetTable(target, r.generation());
         }
         case ADD_COLUMN -> {
           TableShape shape = existingShape(target);
@@ -470,7 +501,7 @@ public final class ApplyEngine implements AutoCloseable {
      * Starts generation {@code n}: every row and tombstone of an older generation goes, rows of
      * generation n or later (applied before the reset reached us) stay.
      */
-    private ApplyOutcome reset(TableId target, long n) throws SQLException {
+    private ApplyOutcome resetTable(TableId target, long n) throws SQLException {
       ensureStateTable();
       step = "reset the table";
       String positionsName = positionsName(target);
@@ -812,7 +843,13 @@ public final class ApplyEngine implements AutoCloseable {
     }
   }
 
+  /** A reset asked for without a control record (a reload seen from a newer generation's row). */
+  private record Reset(TableId source, long generation) {}
+
   private static String describe(Object record) {
+    if (record instanceof Reset r) {
+      return "reset of " + r.source() + " to generation " + r.generation();
+    }
     if (record instanceof ChangeRecord c) {
       return c.operation().wireName() + " of " + c.tableId() + " at " + c.position();
     }
