@@ -22,6 +22,7 @@ import io.cdckinesis.core.TableDefinition;
 import io.cdckinesis.core.TableDefinitions;
 import io.cdckinesis.core.TableId;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -339,33 +340,38 @@ abstract class JdbcChangeApplierContract {
                 .column("active", ColumnType.BOOLEAN)
                 .primaryKey("id")
                 .build());
+    UnaryOperator<ChangeRecord.Builder> row =
+        b -> b.operation(INSERT).table(prices).primaryKey("id");
     ChangeRecord typed =
-        ChangeRecord.builder()
-            .operation(INSERT)
-            .table(prices)
-            .value("id", new java.math.BigInteger("18446744073709551615"))
+        row.apply(ChangeRecord.builder())
+            .value("id", new BigInteger("18446744073709551615")) // BIGINT UNSIGNED
             .value("amount", new BigDecimal("12345678901234567890.123456789"))
             .value("day", LocalDate.of(2026, 1, 2))
             .value("at", LocalDateTime.of(2026, 1, 2, 3, 4, 5, 123_456_000))
             .value("active", true)
-            .primaryKey("id")
             .position(at(1, 1, 1))
             .build();
     ChangeRecord text =
-        ChangeRecord.builder()
-            .operation(INSERT)
-            .table(prices)
+        row.apply(ChangeRecord.builder())
             .value("id", "2")
             .value("amount", "0.10")
             .value("day", "2026-03-04")
             .value("at", "2026-03-04T05:06:07.5")
             .value("active", "false")
-            .primaryKey("id")
             .position(at(1, 1, 2))
+            .build();
+    ChangeRecord oracle =
+        row.apply(ChangeRecord.builder())
+            .value("id", 3L)
+            .value("amount", Double.NaN) // a FLOAT column's NaN, as the reader gives it
+            .value("day", LocalDateTime.of(2026, 5, 6, 7, 8, 9)) // an Oracle DATE has a time
+            .value("at", null)
+            .value("active", null)
+            .position(at(1, 1, 3))
             .build();
 
     try (JdbcChangeApplier a = applier(b -> b.tables(defs))) {
-      applyAll(a, typed, text);
+      applyAll(a, typed, text, oracle);
     }
 
     List<String> got = new ArrayList<>();
@@ -376,22 +382,27 @@ abstract class JdbcChangeApplierContract {
                 "SELECT \"id\", \"amount\", \"day\", \"at\", \"active\" FROM \"dbo\".\"Price\""
                     + " ORDER BY \"id\"")) {
       while (rs.next()) {
+        String amount = rs.getString(2);
         got.add(
             rs.getBigDecimal(1).toBigInteger()
                 + "|"
-                + rs.getBigDecimal(2).stripTrailingZeros().toPlainString()
+                + (amount.equals("NaN")
+                    ? amount
+                    : new BigDecimal(amount).stripTrailingZeros().toPlainString())
                 + "|"
-                + rs.getObject(3, LocalDate.class)
+                + rs.getObject(3, LocalDateTime.class)
                 + "|"
                 + rs.getObject(4, LocalDateTime.class)
                 + "|"
-                + rs.getBoolean(5));
+                + rs.getObject(5));
       }
     }
     assertThat(got)
         .containsExactly(
-            "2|0.1|2026-03-04|2026-03-04T05:06:07.500|false",
-            "18446744073709551615|12345678901234567890.123456789|2026-01-02|2026-01-02T03:04:05.123456|true");
+            "2|0.1|2026-03-04T00:00|2026-03-04T05:06:07.500|false",
+            "3|NaN|2026-05-06T07:08:09|null|null",
+            "18446744073709551615|12345678901234567890.123456789|2026-01-02T00:00"
+                + "|2026-01-02T03:04:05.123456|true");
   }
 
   @Test

@@ -49,6 +49,14 @@ public final class ApplyEngine implements AutoCloseable {
 
   private static final String POSITIONS_SUFFIX = "__cdc";
 
+  private static final Object DDL_LOCK = new Object();
+
+  /** The DDL statements still needed, decided from the metadata as it is now. */
+  @FunctionalInterface
+  private interface DdlPlan {
+    List<String> statements() throws SQLException;
+  }
+
   /** Everything the engine is configured with. */
   public record Settings(
       DataSource dataSource,
@@ -669,13 +677,20 @@ public final class ApplyEngine implements AutoCloseable {
         ddl.append(", ");
       }
       ddl.append("PRIMARY KEY (").append(SqlNames.list(keys)).append("))");
-      List<String> statements = new ArrayList<>();
-      if (!Metadata.schemaExists(session.connection(), target.schema())) {
-        statements.add("CREATE SCHEMA IF NOT EXISTS " + quote(target.schema()));
-      }
-      statements.add(ddl.toString());
       step = "create the target table";
-      ddl(statements);
+      ddl(
+          () -> {
+            Connection conn = session.connection();
+            List<String> statements = new ArrayList<>();
+            if (!Metadata.columns(conn, target.schema(), target.table()).isEmpty()) {
+              return statements; // created meanwhile by another consumer
+            }
+            if (!Metadata.schemaExists(conn, target.schema())) {
+              statements.add("CREATE SCHEMA IF NOT EXISTS " + quote(target.schema()));
+            }
+            statements.add(ddl.toString());
+            return statements;
+          });
       shapes.remove(target);
       LOG.atInfo()
           .setMessage("created target table")
@@ -689,12 +704,16 @@ public final class ApplyEngine implements AutoCloseable {
       int max = dialect.maxIdentifierBytes();
       step = "create the positions table";
       ddl(
-          dialect.createPositionsTable(
-              s.qualified(),
-              s.positionsQualified(),
-              SqlNames.derived(s.target().table(), POSITIONS_SUFFIX + "_pk", max),
-              SqlNames.derived(s.target().table(), POSITIONS_SUFFIX + "_gen", max),
-              s.keys()));
+          () ->
+              Metadata.columns(session.connection(), s.target().schema(), name)
+                      .containsAll(List.of(Dialect.GENERATION, Dialect.POSITION, Dialect.DELETED))
+                  ? List.of()
+                  : dialect.createPositionsTable(
+                      s.qualified(),
+                      s.positionsQualified(),
+                      SqlNames.derived(s.target().table(), POSITIONS_SUFFIX + "_pk", max),
+                      SqlNames.derived(s.target().table(), POSITIONS_SUFFIX + "_gen", max),
+                      s.keys()));
       LOG.atInfo()
           .setMessage("created positions table")
           .addKeyValue("table", s.qualified())
@@ -709,19 +728,27 @@ public final class ApplyEngine implements AutoCloseable {
             "target table " + shape.target() + " lacks columns " + columns + " (creation is off)");
       }
       Optional<TableDefinition> def = settings.definitions().find(source);
-      List<String> statements = new ArrayList<>();
-      for (String col : columns) {
-        checkName(col);
-        statements.add(
-            "ALTER TABLE "
-                + shape.qualified()
-                + " ADD COLUMN IF NOT EXISTS "
-                + quote(col)
-                + " "
-                + type(def, col));
-      }
+      columns.forEach(this::checkName);
       step = "add columns to the target table";
-      ddl(statements);
+      ddl(
+          () -> {
+            List<String> now =
+                Metadata.columns(
+                    session.connection(), shape.target().schema(), shape.target().table());
+            List<String> statements = new ArrayList<>();
+            for (String col : columns) {
+              if (TableShape.resolve(now, col).isEmpty()) {
+                statements.add(
+                    "ALTER TABLE "
+                        + shape.qualified()
+                        + " ADD COLUMN IF NOT EXISTS "
+                        + quote(col)
+                        + " "
+                        + type(def, col));
+              }
+            }
+            return statements;
+          });
       shapes.remove(shape.target());
       LOG.atInfo()
           .setMessage("added columns to target table")
@@ -798,32 +825,40 @@ public final class ApplyEngine implements AutoCloseable {
       if (stateTableReady) {
         return;
       }
-      Connection conn = session.connection();
-      String schema = settings.stateSchema();
-      if (schema == null) {
-        schema = conn.getSchema();
-      }
-      if (schema == null || Metadata.columns(conn, schema, settings.stateTable()).isEmpty()) {
-        String text = dialect.columnType(ColumnType.STRING);
-        List<String> statements = new ArrayList<>();
-        if (settings.stateSchema() != null
-            && !Metadata.schemaExists(conn, settings.stateSchema())) {
-          statements.add("CREATE SCHEMA IF NOT EXISTS " + quote(settings.stateSchema()));
-        }
-        statements.add(
-            "CREATE TABLE IF NOT EXISTS "
-                + stateTable()
-                + " (\"table_schema\" "
-                + text
-                + " NOT NULL, \"table_name\" "
-                + text
-                + " NOT NULL, \"generation\" BIGINT NOT NULL, \"positions_table\" "
-                + text
-                + " NOT NULL, PRIMARY KEY (\"table_schema\", \"table_name\"))");
+      if (!stateTableExists()) {
         step = "create the state table";
-        ddl(statements);
+        ddl(
+            () -> {
+              List<String> statements = new ArrayList<>();
+              if (stateTableExists()) {
+                return statements;
+              }
+              String stateSchema = settings.stateSchema();
+              if (stateSchema != null
+                  && !Metadata.schemaExists(session.connection(), stateSchema)) {
+                statements.add("CREATE SCHEMA IF NOT EXISTS " + quote(stateSchema));
+              }
+              String text = dialect.columnType(ColumnType.STRING);
+              statements.add(
+                  "CREATE TABLE IF NOT EXISTS "
+                      + stateTable()
+                      + " (\"table_schema\" "
+                      + text
+                      + " NOT NULL, \"table_name\" "
+                      + text
+                      + " NOT NULL, \"generation\" BIGINT NOT NULL, \"positions_table\" "
+                      + text
+                      + " NOT NULL, PRIMARY KEY (\"table_schema\", \"table_name\"))");
+              return statements;
+            });
       }
       stateTableReady = true;
+    }
+
+    private boolean stateTableExists() throws SQLException {
+      Connection conn = session.connection();
+      String schema = settings.stateSchema() != null ? settings.stateSchema() : conn.getSchema();
+      return schema != null && !Metadata.columns(conn, schema, settings.stateTable()).isEmpty();
     }
 
     /**
@@ -831,15 +866,20 @@ public final class ApplyEngine implements AutoCloseable {
      * keeps exactly-once (positions commit with their effects), needed because H2 commits at every
      * DDL statement, and kind to PostgreSQL (the DDL's exclusive lock is not held for the batch).
      */
-    private void ddl(List<String> statements) throws SQLException {
+    private void ddl(DdlPlan plan) throws SQLException {
       Connection conn = session.connection();
       conn.commit();
       pending.clear();
       generations.clear();
-      for (String s : statements) {
-        session.execute(s);
+      // One schema change at a time in this JVM (H2 fails concurrent DDL on one table), planned
+      // inside the lock from fresh metadata, so that a table another thread just created is not
+      // created again. No database lock is held while waiting: the work before was committed.
+      synchronized (DDL_LOCK) {
+        for (String s : plan.statements()) {
+          session.execute(s);
+        }
+        conn.commit();
       }
-      conn.commit();
     }
   }
 

@@ -134,7 +134,7 @@ public abstract class Dialect {
         case STRING -> "text";
         case INTEGER, DECIMAL -> "numeric"; // any precision: BIGINT UNSIGNED, NUMBER(38), NaN
         case BOOLEAN -> "boolean";
-        case DATE -> "date";
+        case DATE -> "timestamp(0)"; // an Oracle DATE has a time, which a date column would drop
         case TIMESTAMP -> "timestamp(6)";
       };
     }
@@ -275,7 +275,7 @@ public abstract class Dialect {
         case INTEGER -> "NUMERIC(100000)"; // any integer
         case DECIMAL -> "DECFLOAT"; // any precision and scale (NUMERIC defaults to scale 0)
         case BOOLEAN -> "BOOLEAN";
-        case DATE -> "DATE";
+        case DATE -> "TIMESTAMP(0)"; // an Oracle DATE has a time
         case TIMESTAMP -> "TIMESTAMP(9)";
       };
     }
