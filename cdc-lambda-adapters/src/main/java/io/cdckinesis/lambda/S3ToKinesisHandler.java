@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification;
 import io.cdckinesis.core.spi.ContinuationInvoker;
 import io.cdckinesis.lambda.internal.FunctionClients;
+import io.cdckinesis.lambda.internal.InvocationLogContext;
 import io.cdckinesis.lambda.internal.SelfInvokingContinuation;
 import io.cdckinesis.pipeline.ObjectHint;
 import io.cdckinesis.pipeline.ObjectOutcome;
@@ -64,6 +65,12 @@ public class S3ToKinesisHandler implements RequestHandler<S3Event, ProducerResul
 
   @Override
   public ProducerResult handleRequest(S3Event event, Context context) {
+    try (InvocationLogContext ignored = InvocationLogContext.open(context)) {
+      return handle(event, context);
+    }
+  }
+
+  private ProducerResult handle(S3Event event, Context context) {
     List<S3EventNotification.S3EventNotificationRecord> records =
         event == null || event.getRecords() == null ? List.of() : event.getRecords();
     if (records.isEmpty()) {

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.cdckinesis.core.ConfigurationException;
 import io.cdckinesis.core.spi.ContinuationInvoker;
 import io.cdckinesis.lambda.internal.FunctionClients;
+import io.cdckinesis.lambda.internal.InvocationLogContext;
 import io.cdckinesis.lambda.internal.SelfInvokingContinuation;
 import io.cdckinesis.pipeline.ProducerEngine;
 import io.cdckinesis.pipeline.ProducerResult;
@@ -58,6 +59,12 @@ public class SweepHandler implements RequestHandler<Map<String, Object>, Produce
 
   @Override
   public ProducerResult handleRequest(Map<String, Object> input, Context context) {
+    try (InvocationLogContext ignored = InvocationLogContext.open(context)) {
+      return sweep(context);
+    }
+  }
+
+  private ProducerResult sweep(Context context) {
     RunContext run =
         new RunContext(
             S3ToKinesisHandler.requestId(context),
