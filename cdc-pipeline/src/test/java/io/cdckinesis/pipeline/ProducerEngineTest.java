@@ -45,8 +45,12 @@ class ProducerEngineTest {
   private final AtomicLong writesBeforeCrash = new AtomicLong(Long.MAX_VALUE);
 
   private ProducerEngine engine() {
+    return engine(DmsCsvSettings.defaults());
+  }
+
+  private ProducerEngine engine(DmsCsvSettings settings) {
     return ProducerEngine.builder()
-        .settings(DmsCsvSettings.defaults())
+        .settings(settings)
         .tables(
             TableDefinitions.of(
                 TableDefinition.builder("dbo", "t").columns("id", "name").primaryKey("id").build()))
@@ -332,5 +336,35 @@ class ProducerEngineTest {
     assertThatThrownBy(staleSink::flush).isInstanceOf(LeaseLostException.class);
     assertThat(staleSide).isEmpty();
     assertThat(replica()).hasSize(5);
+  }
+
+  @Test
+  void aColumnAddedOrDroppedBetweenFilesIsAnnouncedBeforeTheFilesRows() {
+    DmsCsvSettings header = DmsCsvSettings.builder().addColumnName(true).build();
+    put("LOAD00000001.csv", "id,name\n1,a\n");
+    put("20261130-100010000.csv", "Op,id,name,email\nU,1,a,a@x\n");
+    put("20261130-100020000.csv", "Op,id,email\nU,1,b@x\n");
+
+    engine(header)
+        .process(
+            List.of(ObjectHint.created(BUCKET, FOLDER + "LOAD00000001.csv")),
+            RunContext.unbounded("r"));
+
+    List<String> kinds =
+        stream.stream()
+            .map(
+                o ->
+                    o instanceof ControlRecord c
+                        ? c.operation() + c.columns().toString()
+                        : ((ChangeRecord) o).position().fileName().orElseThrow().name())
+            .toList();
+    assertThat(kinds)
+        .containsExactly(
+            "TRUNCATE_TABLE[]",
+            "LOAD00000001.csv",
+            "ADD_COLUMN[email]",
+            "20261130-100010000.csv",
+            "DROP_COLUMN[name]",
+            "20261130-100020000.csv");
   }
 }

@@ -3,6 +3,8 @@ package io.cdckinesis.pipeline.internal;
 import io.cdckinesis.core.BadInputException;
 import io.cdckinesis.core.BadRowPolicy;
 import io.cdckinesis.core.ChangeRecord;
+import io.cdckinesis.core.ControlOperation;
+import io.cdckinesis.core.ControlRecord;
 import io.cdckinesis.core.DmsCsvReader;
 import io.cdckinesis.core.DmsCsvSettings;
 import io.cdckinesis.core.DmsFileReader;
@@ -25,7 +27,9 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
@@ -116,6 +120,12 @@ public final class FileSender {
       closeQuietly(in);
       throw e;
     }
+    try {
+      announceColumnChanges(lease, unit, source, opened.columns(), sink);
+    } catch (RuntimeException e) {
+      closeQuietly(in);
+      throw e;
+    }
     GenerationStamp stamp =
         unit.transactional() ? new GenerationStamp(states, unit.bucket(), tablePrefix()) : null;
     long records = 0;
@@ -169,6 +179,47 @@ public final class FileSender {
     } catch (IOException e) {
       throw new StoreException("cannot close " + uri + ": " + e, e, true);
     }
+  }
+
+  /**
+   * A file whose columns differ from the previous file's (DMS supports ADD and DROP COLUMN during
+   * CDC; each file's header shows the columns of its time): every reader of the table gets
+   * add-column and drop-column control records before the file's rows. Sent again if the run dies
+   * before the new columns are saved; consumers apply them idempotently.
+   */
+  private void announceColumnChanges(
+      UnitLease lease, Unit unit, SourceFile source, List<String> columns, ChangeSink sink) {
+    TableState s = lease.state();
+    if (unit.transactional() || columns.isEmpty() || columns.equals(s.columns())) {
+      return;
+    }
+    if (!s.columns().isEmpty()) {
+      List<String> added = new ArrayList<>(columns);
+      added.removeAll(s.columns());
+      List<String> dropped = new ArrayList<>(s.columns());
+      dropped.removeAll(columns);
+      String why = "the columns of " + source.uri() + " differ from the table's previous file";
+      if (!added.isEmpty()) {
+        sink.writeControl(
+            new ControlRecord(
+                ControlOperation.ADD_COLUMN, unit.table(), source, clock.instant(), why, added));
+      }
+      if (!dropped.isEmpty()) {
+        sink.writeControl(
+            new ControlRecord(
+                ControlOperation.DROP_COLUMN, unit.table(), source, clock.instant(), why, dropped));
+      }
+      if (!added.isEmpty() || !dropped.isEmpty()) {
+        sink.flush();
+        LOG.atInfo()
+            .setMessage("table columns changed")
+            .addKeyValue("table", unit.table())
+            .addKeyValue("added", added.size())
+            .addKeyValue("dropped", dropped.size())
+            .log();
+      }
+    }
+    lease.save(lease.state().withColumns(columns));
   }
 
   /** The folder that table folders are in: the bucket folder, or the bucket's root. */
