@@ -6,10 +6,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -37,6 +39,9 @@ import java.util.TreeMap;
  */
 final class Backlog {
 
+  /** A shard is offered records once this fraction of its second (1/n) has room. */
+  static final int MIN_CHUNK_DIVISOR = 20;
+
   private final KinesisSinkConfig config;
   private final long minChunkRecords;
   private final long minChunkBytes;
@@ -51,10 +56,12 @@ final class Backlog {
 
   Backlog(KinesisSinkConfig config) {
     this.config = config;
-    // Start offering a shard records once a tenth of its second has room, not one record at a
+    // Start offering a shard records once a twentieth of its second has room, not one record at a
     // time: the budget frees as earlier sends leave the window, and tiny calls would follow it.
-    this.minChunkRecords = Math.max(1, config.shardRecordsPerSecond() / 10);
-    this.minChunkBytes = Math.max(1, config.shardBytesPerSecond() / 10);
+    // (The price: the shard's window runs up to a twentieth below its limit before it is topped
+    // up, a few percent of its throughput.)
+    this.minChunkRecords = Math.max(1, config.shardRecordsPerSecond() / MIN_CHUNK_DIVISOR);
+    this.minChunkBytes = Math.max(1, config.shardBytesPerSecond() / MIN_CHUNK_DIVISOR);
   }
 
   /** A partition key's records waiting to be sent, oldest first. */
@@ -241,10 +248,11 @@ final class Backlog {
       candidates.add(l);
     }
     List<OutgoingRecord> batch = new ArrayList<>();
+    Set<Lane> started = new HashSet<>();
     long bytes = 0;
     while (!candidates.isEmpty() && batch.size() < config.maxBatchRecords()) {
       Lane lane = candidates.poll();
-      OutgoingRecord o = take(lane, now, config.maxRequestBytes() - bytes);
+      OutgoingRecord o = take(lane, now, config.maxRequestBytes() - bytes, !started.add(lane));
       if (o == null) {
         continue; // the lane offers nothing more to this call
       }
@@ -297,8 +305,10 @@ final class Backlog {
    * The next entry from a lane, or {@code null} when the lane offers nothing to this call now.
    *
    * @param roomBytes bytes left in the request (a record too large for them waits for the next)
+   * @param started whether the lane has given this call an entry already: then the rest of its
+   *     budget may go too, however little (the first entry waits for a worthwhile chunk)
    */
-  private OutgoingRecord take(Lane lane, long now, long roomBytes) {
+  private OutgoingRecord take(Lane lane, long now, long roomBytes, boolean started) {
     KeyQueue k = lane.ready.firstEntry().getValue();
     PendingRecord head = k.queue.peekFirst();
     UserRecord u = head.record;
@@ -310,7 +320,9 @@ final class Backlog {
       }
       ShardPacer.Slot slot = null;
       if (lane.pacer != null) {
-        if (!lane.pacer.fits(now, needRecords(lane), Math.max(u.kinesisBytes(), needBytes(lane)))) {
+        long needRecords = started ? 1 : needRecords(lane);
+        long needBytes = started ? u.kinesisBytes() : Math.max(u.kinesisBytes(), needBytes(lane));
+        if (!lane.pacer.fits(now, needRecords, needBytes)) {
           return null;
         }
         slot = lane.pacer.take(now, 1, u.kinesisBytes());
@@ -321,7 +333,8 @@ final class Backlog {
     int alone = KplAggregate.sizeAlone(u);
     long cap = Math.min(config.maxAggregateBytes(), roomBytes);
     if (lane.pacer != null) {
-      long need = Math.max(alone, Math.min(config.maxAggregateBytes(), lane.queuedBytes));
+      long need =
+          started ? alone : Math.max(alone, Math.min(config.maxAggregateBytes(), lane.queuedBytes));
       if (!lane.pacer.fits(now, 1, need)) {
         return null;
       }
