@@ -278,27 +278,35 @@ final class Backlog {
     return out;
   }
 
-  /** Whether a call could be filled now (count or bytes), judged from the lanes' budgets. */
+  /**
+   * Whether a call worth sending could be made now, judged from the lanes' budgets: a full call
+   * (count or bytes), or with aggregation a full aggregate for as many shards as the stream has (a
+   * call of 5 MiB may be more than a few shards take in a second).
+   */
   private boolean fullBatchAvailable(long now) {
     boolean aggregating = config.aggregation();
+    long aggregatesWanted =
+        Math.max(1, Math.min(lanes.size(), config.maxRequestBytes() / config.maxAggregateBytes()));
     if (aggregating
-        ? queuedBytes < config.maxRequestBytes()
+        ? queuedBytes < aggregatesWanted * config.maxAggregateBytes()
         : queuedRecords < config.maxBatchRecords() && queuedBytes < config.maxRequestBytes()) {
       return false;
     }
     long records = 0;
     long bytes = 0;
+    long aggregates = 0;
     for (Lane l : lanesWithReadyKeys()) {
-      if (l.pacer == null) {
-        records += l.ready.size();
-        bytes += l.queuedBytes;
-      } else {
-        records += Math.min(l.ready.size(), l.pacer.availableRecords(now));
-        bytes += Math.min(l.queuedBytes, l.pacer.availableBytes(now));
-      }
+      long laneBytes =
+          l.pacer == null ? l.queuedBytes : Math.min(l.queuedBytes, l.pacer.availableBytes(now));
+      records +=
+          l.pacer == null
+              ? l.ready.size()
+              : Math.min(l.ready.size(), l.pacer.availableRecords(now));
+      bytes += laneBytes;
+      aggregates += laneBytes / config.maxAggregateBytes();
     }
     return bytes >= config.maxRequestBytes()
-        || (!aggregating && records >= config.maxBatchRecords());
+        || (aggregating ? aggregates >= aggregatesWanted : records >= config.maxBatchRecords());
   }
 
   /**

@@ -8,21 +8,24 @@ import java.util.ArrayDeque;
  * measured over a sliding window, as Kinesis measures a shard's throughput, rather than with token
  * buckets (a full bucket lets through up to twice the limit within one second).
  *
- * <p>The ledger holds what was sent in the last window (a second and a small margin for the spread
- * of call latencies and thread start times); an item goes when the ledger plus the item fit the
- * budget. Entries refused by Kinesis are refunded. The budget is the shard's limit times a factor
- * adapted from throttling feedback (additive increase, multiplicative decrease): throttling means
- * the shard has less room than the ledger shows (other writers, or latency spreading arrivals), so
- * the factor drops; a throttle-free second raises it again, up to 1. A throttled shard also rests
- * for a short, growing while (the shard is full now, whatever the ledger says), so that its records
- * are not offered again straight into the same refusal.
+ * <p>The ledger holds what is in flight and what was answered in the last second; an item goes when
+ * the ledger plus the item fit the budget. An entry counts from its dispatch until a second after
+ * its answer: Kinesis counted it at some moment between the two, so a shard is never offered more
+ * than its limit in any second, however the latencies of calls spread (a second and a latency per
+ * entry, instead of a second: about 97% of the limit at 30 ms per call). Entries refused by Kinesis
+ * are refunded when answered. The budget is the shard's limit times a factor adapted from
+ * throttling feedback (additive increase, multiplicative decrease): throttling means the shard has
+ * less room than the ledger shows (other writers), so the factor drops; a throttle-free second
+ * raises it again, up to 1. A throttled shard also rests for a short, growing while (the shard is
+ * full now, whatever the ledger says), so that its records are not offered again straight into the
+ * same refusal.
  *
  * <p>Times are nanoseconds on the sink's clock. Not thread-safe: the sink's driving thread owns it.
  */
 final class ShardPacer {
 
-  /** The window: one second plus 2.5% for latency spread. */
-  static final long WINDOW_NANOS = 1_025_000_000L;
+  /** The window Kinesis measures a shard's throughput over. */
+  static final long WINDOW_NANOS = 1_000_000_000L;
 
   static final double MIN_FACTOR = 0.25;
   static final double DECREASE = 0.85;
@@ -31,29 +34,31 @@ final class ShardPacer {
   private final long bytesPerSecond;
   private final long recordsPerSecond;
   private final ArrayDeque<Slot> slots = new ArrayDeque<>();
-  private long bytes;
+  private long bytes; // in flight and answered in the window
   private long records;
+  private long settledBytes; // answered and accepted in the window
+  private long settledRecords;
   private double factor = 1.0;
   private long lastThrottleNanos = Long.MIN_VALUE / 2;
   private long lastDecreaseNanos = Long.MIN_VALUE / 2;
   private long lastIncreaseNanos = Long.MIN_VALUE / 2;
   private long restUntilNanos = Long.MIN_VALUE / 2;
   private int throttleStreak;
+  private long lastSettledNanos = Long.MIN_VALUE / 2;
 
   ShardPacer(long bytesPerSecond, long recordsPerSecond) {
     this.bytesPerSecond = bytesPerSecond;
     this.recordsPerSecond = recordsPerSecond;
   }
 
-  /** What one dispatch took from the window; refunds reduce it. */
+  /** What one entry took from the budget: in flight until settled, then in the window. */
   static final class Slot {
-    final long at;
-    long records;
-    long bytes;
-    boolean expired;
+    final long records;
+    final long bytes;
+    long at; // when answered
+    boolean settled;
 
-    Slot(long at, long records, long bytes) {
-      this.at = at;
+    Slot(long records, long bytes) {
       this.records = records;
       this.bytes = bytes;
     }
@@ -90,7 +95,10 @@ final class ShardPacer {
     return now >= restUntilNanos && fitsAfter(records, bytes, needRecords, needBytes);
   }
 
-  /** The earliest time {@code needRecords} and {@code needBytes} fit, given what was sent. */
+  /**
+   * The earliest time {@code needRecords} and {@code needBytes} fit, given what was sent; {@link
+   * Long#MAX_VALUE} when only answers to calls in flight can make room.
+   */
   long whenFits(long now, long needRecords, long needBytes) {
     expire(now);
     long from = Math.max(now, restUntilNanos);
@@ -106,7 +114,7 @@ final class ShardPacer {
         return Math.max(from, s.at + WINDOW_NANOS);
       }
     }
-    return from; // not reached: an empty window fits anything
+    return Long.MAX_VALUE;
   }
 
   private boolean fitsAfter(long r, long b, long needRecords, long needBytes) {
@@ -116,38 +124,52 @@ final class ShardPacer {
     return r + needRecords <= capRecords() && b + needBytes <= capBytes();
   }
 
-  /** Records a dispatch. */
+  /** Records a dispatch: it counts until a window after it is settled. */
   Slot take(long now, long records, long bytes) {
     expire(now);
-    Slot s = new Slot(now, records, bytes);
-    slots.addLast(s);
+    Slot s = new Slot(records, bytes);
     this.records += records;
     this.bytes += bytes;
     return s;
   }
 
-  /** Gives back what Kinesis refused (it did not count against the shard). */
-  void refund(Slot s, long records, long bytes) {
-    long r = Math.min(records, s.records);
-    long b = Math.min(bytes, s.bytes);
-    s.records -= r;
-    s.bytes -= b;
-    if (!s.expired) {
-      this.records -= r;
-      this.bytes -= b;
+  /**
+   * The entry was answered at {@code now} (called in answer order, so times only grow): it stays in
+   * the window for a second from now, or leaves at once when Kinesis refused it ({@code refused}:
+   * it did not count against the shard).
+   */
+  void settle(Slot s, long now, boolean refused) {
+    if (s.settled) {
+      return;
     }
+    s.settled = true;
+    if (refused) {
+      records -= s.records;
+      bytes -= s.bytes;
+      return;
+    }
+    s.at = Math.max(now, lastSettledNanos);
+    lastSettledNanos = s.at;
+    slots.addLast(s);
+    settledRecords += s.records;
+    settledBytes += s.bytes;
   }
 
   /**
    * Kinesis throttled this shard (once per answer, however many entries): lower the budget, at most
-   * once per fifth of a window.
+   * once per fifth of a window, to what the shard took in the last window if that is less (the room
+   * other writers leave), else by a fixed fraction.
    *
    * @return how many answers in a row have throttled it, this one included
    */
   int throttled(long now) {
     lastThrottleNanos = now;
     if (now - lastDecreaseNanos >= WINDOW_NANOS / 5) {
-      factor = Math.max(MIN_FACTOR, factor * DECREASE);
+      expire(now);
+      double took =
+          Math.max(
+              (double) settledRecords / recordsPerSecond, (double) settledBytes / bytesPerSecond);
+      factor = Math.max(MIN_FACTOR, Math.min(factor * DECREASE, took));
       lastDecreaseNanos = now;
     }
     return ++throttleStreak;
@@ -179,8 +201,9 @@ final class ShardPacer {
     long from = now - WINDOW_NANOS;
     while (!slots.isEmpty() && slots.peekFirst().at <= from) {
       Slot s = slots.pollFirst();
-      s.expired = true;
       records -= s.records;
+      settledRecords -= s.records;
+      settledBytes -= s.bytes;
       bytes -= s.bytes;
     }
   }

@@ -11,13 +11,12 @@ import io.cdckinesis.kinesis.SinkMetrics;
 import io.cdckinesis.kinesis.Sleeper;
 import io.cdckinesis.kinesis.WriteFence;
 import io.cdckinesis.kinesis.WriteFencedException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -85,7 +84,8 @@ public final class SinkEngine {
 
   private record Call(List<OutgoingRecord> entries, long mapGeneration) {}
 
-  private record Answer(Call call, PutRecordsResponse response, Throwable error) {}
+  /** A call's answer, and when it came (on the sink's clock, read by the thread that called). */
+  private record Answer(Call call, PutRecordsResponse response, Throwable error, long atNanos) {}
 
   private final KinesisClient client;
   private final StreamRef stream;
@@ -104,6 +104,10 @@ public final class SinkEngine {
   private final Executor givenExecutor;
   private final BlockingQueue<Answer> answers = new LinkedBlockingQueue<>();
 
+  /** Between looks for a full call while writing. */
+  private static final int LOOK_EVERY = 32;
+
+  private int writesSinceLook;
   private ThreadPoolExecutor ownExecutor;
   private long mapGeneration = -1;
   private int inFlight;
@@ -157,10 +161,11 @@ public final class SinkEngine {
       if (backlog.queuedRecords() >= config.maxBufferedRecords()
           || backlog.queuedBytes() >= config.maxBufferedBytes()) {
         pump(Goal.ROOM);
-      } else if (inFlight > 0
-          || backlog.queuedRecords() >= config.maxBatchRecords()
-          || backlog.queuedBytes() >= config.maxRequestBytes()) {
-        pump(Goal.OPPORTUNISTIC); // answers to handle, or maybe a full call to send
+      } else if (!answers.isEmpty() || ++writesSinceLook >= LOOK_EVERY) {
+        // answers to handle, or maybe a full call to send (looked for every few writes only: the
+        // look costs more than a write)
+        writesSinceLook = 0;
+        pump(Goal.OPPORTUNISTIC);
       }
     } catch (CdcException e) {
       throw failed(e);
@@ -226,15 +231,18 @@ public final class SinkEngine {
   // ---- preparing records ------------------------------------------------------------------------
 
   private UserRecord prepare(ChangeRecord record) {
-    byte[] data = codec.encode(record);
-    String key = PartitionKeys.of(record);
-    int keyBytes = key.getBytes(StandardCharsets.UTF_8).length;
-    boolean pointer = false;
-    if (data.length + keyBytes > config.maxRecordBytes()) {
-      data = claimCheck.pointerFor(record, data, keyBytes);
-      pointer = true;
+    UserRecord u =
+        UserRecord.of(
+            nextSeq++,
+            PartitionKeys.of(record),
+            codec.encode(record),
+            false,
+            record.tableId(),
+            record.position());
+    if (u.kinesisBytes() > config.maxRecordBytes()) {
+      u = u.withData(claimCheck.pointerFor(record, u.data(), u.partitionKeyBytes()), true);
     }
-    return UserRecord.of(nextSeq++, key, data, pointer, record.tableId(), record.position());
+    return u;
   }
 
   // ---- the loop
@@ -390,11 +398,14 @@ public final class SinkEngine {
 
   /** Runs on the executor: the call, and its answer handed back. */
   private void run(Call call, PutRecordsRequest request) {
+    PutRecordsResponse response;
     try {
-      answers.add(new Answer(call, client.putRecords(request), null));
+      response = client.putRecords(request);
     } catch (Throwable t) {
-      answers.add(new Answer(call, null, t));
+      answers.add(new Answer(call, null, t, timing.nowNanos()));
+      return;
     }
+    answers.add(new Answer(call, response, null, timing.nowNanos()));
   }
 
   private Executor executor() {
@@ -442,9 +453,9 @@ public final class SinkEngine {
     }
     try {
       if (a.error != null) {
-        onCallFailure(a.call, (RuntimeException) a.error);
+        onCallFailure(a.call, (RuntimeException) a.error, a.atNanos);
       } else {
-        onResponse(a.call, a.response);
+        onResponse(a.call, a.response, a.atNanos);
       }
     } catch (CdcException e) {
       if (failure == null) {
@@ -455,7 +466,13 @@ public final class SinkEngine {
     }
   }
 
-  private void onCallFailure(Call call, RuntimeException e) {
+  private void onCallFailure(Call call, RuntimeException e, long answeredAt) {
+    long now = timing.nowNanos();
+    for (OutgoingRecord o : call.entries) {
+      // A service error means the request was refused: nothing counted against the shards. After
+      // a timeout or a broken connection some entries may have landed: keep them in the budget.
+      settle(o, answeredAt, e instanceof AwsServiceException);
+    }
     if (failure != null) {
       return; // failing already: nothing is sent again
     }
@@ -471,17 +488,10 @@ public final class SinkEngine {
       throw WriteFailures.fatal(stream, code, e, "PutRecords");
     }
     LOG.debug("PutRecords to stream {} failed as a whole ({}), retrying", stream, code);
-    long now = timing.nowNanos();
-    // A service error means the request was refused: nothing counted against the shards. After a
-    // timeout or a broken connection some entries may have landed: keep them in the budget.
-    boolean refused = e instanceof AwsServiceException;
     boolean throttled = kind == KinesisErrors.Kind.THROTTLED;
     int exhausted = 0;
     int worst = 0;
     for (OutgoingRecord o : call.entries) {
-      if (refused) {
-        refund(o);
-      }
       for (PendingRecord p : o.records) {
         int n = throttled ? ++p.callThrottles : ++p.failures;
         worst = Math.max(worst, n);
@@ -504,9 +514,10 @@ public final class SinkEngine {
     }
   }
 
-  private void onResponse(Call call, PutRecordsResponse response) {
+  private void onResponse(Call call, PutRecordsResponse response, long answeredAt) {
     List<PutRecordsResultEntry> results = response.records();
     if (results.size() != call.entries.size()) {
+      call.entries.forEach(o -> settle(o, answeredAt, false));
       metrics.failedEntries += call.entries.size();
       throw new KinesisWriteException(
           stream.toString(),
@@ -531,12 +542,13 @@ public final class SinkEngine {
     // One wait per failure count, not per entry: entries that failed together go out together,
     // in full calls, rather than trickling out one jittered deadline at a time.
     Map<Integer, Long> delays = new HashMap<>();
-    Set<ShardPacer> throttledShards = new HashSet<>();
-    Set<ShardPacer> acceptedShards = new HashSet<>();
+    Set<ShardPacer> throttledShards = new LinkedHashSet<>(); // in answer order: deterministic
+    Set<ShardPacer> acceptedShards = new LinkedHashSet<>();
     for (int i = 0; i < results.size(); i++) {
       OutgoingRecord o = call.entries.get(i);
       PutRecordsResultEntry result = results.get(i);
       if (result.errorCode() == null) {
+        settle(o, answeredAt, false);
         acknowledge(o, result.shardId(), map, now);
         if (o.lane.pacer != null) {
           acceptedShards.add(o.lane.pacer);
@@ -546,7 +558,7 @@ public final class SinkEngine {
       failed++;
       String code = result.errorCode();
       lastErrorCode = code;
-      refund(o);
+      settle(o, answeredAt, true);
       if (failure != null) {
         metrics.failedEntries += o.records.size(); // failing already: nothing is sent again
         continue;
@@ -653,9 +665,10 @@ public final class SinkEngine {
     }
   }
 
-  private static void refund(OutgoingRecord o) {
+  /** The entry was answered: its shard's budget counts it for a second more, or not at all. */
+  private static void settle(OutgoingRecord o, long now, boolean refused) {
     if (o.slot != null) {
-      o.lane.pacer.refund(o.slot, 1, o.kinesisBytes);
+      o.lane.pacer.settle(o.slot, now, refused);
     }
   }
 

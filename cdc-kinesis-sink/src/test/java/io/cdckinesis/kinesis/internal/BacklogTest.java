@@ -56,6 +56,16 @@ class BacklogTest {
             shard("shard-1", HALF, HashKeys.MAX)));
   }
 
+  /** The batch's entries answered at {@code now}. */
+  private static List<OutgoingRecord> answered(List<OutgoingRecord> batch, long now) {
+    for (OutgoingRecord o : batch) {
+      if (o.slot != null) {
+        o.lane.pacer.settle(o.slot, now, false);
+      }
+    }
+    return batch;
+  }
+
   private static List<String> keys(List<OutgoingRecord> batch) {
     List<String> out = new ArrayList<>();
     for (OutgoingRecord o : batch) {
@@ -110,7 +120,7 @@ class BacklogTest {
       b.add(record(key(true, i), 100)); // 15 keys on shard 0, whose budget is 10 a second
     }
     b.add(record(key(false, 99), 100));
-    List<OutgoingRecord> batch = b.nextBatch(T0, true);
+    List<OutgoingRecord> batch = answered(b.nextBatch(T0, true), T0);
     assertThat(batch).hasSize(11); // 10 of shard 0, 1 of shard 1
     assertThat(b.nextBatch(T0 + 10 * MS, true)).isEmpty();
     assertThat(b.nextWakeNanos(T0 + 10 * MS)).isEqualTo(T0 + ShardPacer.WINDOW_NANOS);
@@ -134,9 +144,9 @@ class BacklogTest {
     }
     int sent = 0;
     int calls = 0;
-    for (List<OutgoingRecord> got = b.nextBatch(T0, true);
+    for (List<OutgoingRecord> got = answered(b.nextBatch(T0, true), T0);
         !got.isEmpty();
-        got = b.nextBatch(T0 + calls * MS, true)) {
+        got = answered(b.nextBatch(T0 + calls * MS, true), T0 + calls * MS)) {
       sent += got.size();
       calls++;
     }
@@ -144,7 +154,7 @@ class BacklogTest {
     assertThat(sent).isEqualTo(1000 - chunk / 2);
     long w = ShardPacer.WINDOW_NANOS;
     // the first call's records have left the window: a chunk is free, one call takes it
-    assertThat(b.nextBatch(T0 + w, true)).hasSize(chunk / 2);
+    assertThat(answered(b.nextBatch(T0 + w, true), T0 + w)).hasSize(chunk / 2);
     assertThat(b.nextBatch(T0 + w, true)).isEmpty(); // half a chunk free: a new call waits
     assertThat(b.nextWakeNanos(T0 + w)).isEqualTo(T0 + MS + w);
   }

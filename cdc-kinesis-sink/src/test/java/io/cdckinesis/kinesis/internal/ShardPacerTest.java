@@ -13,11 +13,18 @@ class ShardPacerTest {
 
   private final ShardPacer pacer = new ShardPacer(1024 * 1024, 1000);
 
+  /** A dispatch answered at once. */
+  private ShardPacer.Slot send(long now, long records, long bytes) {
+    ShardPacer.Slot s = pacer.take(now, records, bytes);
+    pacer.settle(s, now, false);
+    return s;
+  }
+
   @Test
   void offersAShardItsRecordLimitPerSlidingWindowAndNoMore() {
     assertThat(pacer.fits(T0, 600, 600 * 300)).isTrue();
-    pacer.take(T0, 600, 600 * 300);
-    pacer.take(T0 + 400 * MS, 400, 400 * 300);
+    send(T0, 600, 600 * 300);
+    send(T0 + 400 * MS, 400, 400 * 300);
     assertThat(pacer.availableRecords(T0 + 500 * MS)).isZero();
     assertThat(pacer.fits(T0 + 500 * MS, 1, 300)).isFalse();
     // the first 600 leave the window one window after they were sent
@@ -30,7 +37,7 @@ class ShardPacerTest {
 
   @Test
   void theByteLimitBindsForLargeRecords() {
-    pacer.take(T0, 2, 1000 * 1024);
+    send(T0, 2, 1000 * 1024);
     assertThat(pacer.availableRecords(T0)).isEqualTo(998);
     assertThat(pacer.availableBytes(T0)).isEqualTo(24 * 1024);
     assertThat(pacer.fits(T0, 1, 25 * 1024)).isFalse();
@@ -46,26 +53,38 @@ class ShardPacerTest {
     assertThat(pacer.capBytes()).isLessThan(512 * 1024);
     long now = T0 + 10 * WINDOW;
     assertThat(pacer.fits(now, 1, 1024 * 1024)).isTrue();
-    pacer.take(now, 1, 1024 * 1024);
+    send(now, 1, 1024 * 1024);
     assertThat(pacer.fits(now, 1, 1)).isFalse();
     assertThat(pacer.whenFits(now, 1, 1024 * 1024)).isEqualTo(now + WINDOW);
   }
 
   @Test
-  void refusedEntriesAreRefunded() {
-    ShardPacer.Slot s = pacer.take(T0, 1000, 1000);
+  void anEntryCountsFromItsDispatchUntilASecondAfterItsAnswer() {
+    ShardPacer.Slot inFlight = pacer.take(T0, 1000, 1000);
+    assertThat(pacer.availableRecords(T0 + 5 * WINDOW)).isZero(); // no answer yet
+    assertThat(pacer.whenFits(T0 + 5 * WINDOW, 1, 1)).isEqualTo(Long.MAX_VALUE);
+    long answered = T0 + 5 * WINDOW + 30 * MS;
+    pacer.settle(inFlight, answered, false);
+    assertThat(pacer.availableRecords(answered + WINDOW - 1)).isZero();
+    assertThat(pacer.whenFits(answered, 1, 1)).isEqualTo(answered + WINDOW);
+    assertThat(pacer.availableRecords(answered + WINDOW)).isEqualTo(1000);
+    pacer.settle(inFlight, answered + 2 * WINDOW, false); // settling twice changes nothing
+    assertThat(pacer.availableRecords(answered + WINDOW)).isEqualTo(1000);
+  }
+
+  @Test
+  void refusedEntriesLeaveTheBudgetWhenAnswered() {
+    ShardPacer.Slot kept = pacer.take(T0, 700, 700);
+    ShardPacer.Slot refused = pacer.take(T0, 300, 300);
     assertThat(pacer.availableRecords(T0)).isZero();
-    pacer.refund(s, 300, 300);
-    assertThat(pacer.availableRecords(T0)).isEqualTo(300);
-    // a refund after the slot left the window changes nothing
-    ShardPacer.Slot late = pacer.take(T0, 100, 100);
-    assertThat(pacer.availableRecords(T0 + WINDOW)).isEqualTo(1000);
-    pacer.refund(late, 100, 100);
-    assertThat(pacer.availableRecords(T0 + WINDOW)).isEqualTo(1000);
+    pacer.settle(kept, T0 + 30 * MS, false);
+    pacer.settle(refused, T0 + 30 * MS, true);
+    assertThat(pacer.availableRecords(T0 + 30 * MS)).isEqualTo(300);
   }
 
   @Test
   void throttlingLowersTheBudgetOncePerFifthOfAWindowAndRestsTheShard() {
+    send(T0, 900, 900 * 300); // the shard took 90% of its second
     assertThat(pacer.throttled(T0)).isEqualTo(1);
     double once = pacer.factor();
     assertThat(once).isEqualTo(ShardPacer.DECREASE);
@@ -75,10 +94,23 @@ class ShardPacerTest {
     assertThat(pacer.factor()).isEqualTo(once * ShardPacer.DECREASE);
     assertThat(pacer.capRecords()).isEqualTo((long) (1000 * pacer.factor()));
 
-    pacer.restUntil(T0 + 500 * MS);
-    assertThat(pacer.fits(T0 + 499 * MS, 1, 1)).isFalse();
-    assertThat(pacer.whenFits(T0 + 300 * MS, 1, 1)).isEqualTo(T0 + 500 * MS);
-    assertThat(pacer.fits(T0 + 500 * MS, 1, 1)).isTrue();
+    ShardPacer resting = new ShardPacer(1024 * 1024, 1000);
+    resting.restUntil(T0 + 500 * MS);
+    assertThat(resting.fits(T0 + 499 * MS, 1, 1)).isFalse();
+    assertThat(resting.whenFits(T0 + 300 * MS, 1, 1)).isEqualTo(T0 + 500 * MS);
+    assertThat(resting.fits(T0 + 500 * MS, 1, 1)).isTrue();
+  }
+
+  @Test
+  void aShardThatTookLessThanItsLimitBeforeThrottlingGetsThatMuchAsItsBudget() {
+    // another writer uses 60% of the shard: it took 400 of our records in its second
+    send(T0, 400, 400 * 300);
+    pacer.throttled(T0 + 30 * MS);
+    assertThat(pacer.capRecords()).isEqualTo(400);
+    // with nothing taken in the window, the budget bottoms out, not at zero
+    ShardPacer idle = new ShardPacer(1024 * 1024, 1000);
+    idle.throttled(T0);
+    assertThat(idle.factor()).isEqualTo(ShardPacer.MIN_FACTOR);
   }
 
   @Test
