@@ -139,6 +139,7 @@ class SinkAtTheLimitsTest {
         .maxBufferedRecords(2_000)
         .initialBackoff(Duration.ofMillis(5))
         .maxBackoff(Duration.ofMillis(200))
+        .callTimeout(Duration.ofMillis(300)) // a timed-out call ends after this
         .shardRecordsPerSecond(SHARD_RECORDS)
         .shardBytesPerSecond(SHARD_BYTES);
   }
