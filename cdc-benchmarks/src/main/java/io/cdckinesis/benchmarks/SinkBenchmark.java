@@ -57,7 +57,7 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  * every key's rows in order. Optionally the same loads with one call in flight, for a ratio.
  *
  * <p>Run: {@code tools/sink-benchmark [--rows N] [--keys N] [--shards 4,16] [--latency-ms 30]
- * [--in-flight N] [--aggregate-bytes N] [--baseline] [--seed N]}.
+ * [--in-flight N] [--aggregate-bytes N] [--baseline] [--modes plain,aggregated] [--seed N]}.
  */
 public final class SinkBenchmark {
 
@@ -93,6 +93,7 @@ public final class SinkBenchmark {
       Integer inFlight,
       Integer aggregateBytes,
       boolean baseline,
+      List<Boolean> modes,
       long seed) {
 
     static Settings parse(String[] args) {
@@ -103,6 +104,7 @@ public final class SinkBenchmark {
       Integer inFlight = null;
       Integer aggregateBytes = null;
       boolean baseline = false;
+      List<Boolean> modes = List.of(false, true);
       long seed = 20261130L;
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
@@ -120,11 +122,19 @@ public final class SinkBenchmark {
           case "--in-flight" -> inFlight = Integer.parseInt(args[++i]);
           case "--aggregate-bytes" -> aggregateBytes = Integer.parseInt(args[++i]);
           case "--baseline" -> baseline = true;
+          case "--modes" -> {
+            List<Boolean> m = new ArrayList<>();
+            for (String n : args[++i].split(",")) {
+              m.add(n.trim().equals("aggregated"));
+            }
+            modes = m;
+          }
           case "--seed" -> seed = Long.parseLong(args[++i]);
           default -> throw new IllegalArgumentException("unknown option " + a);
         }
       }
-      return new Settings(rows, keys, shards, latency, inFlight, aggregateBytes, baseline, seed);
+      return new Settings(
+          rows, keys, shards, latency, inFlight, aggregateBytes, baseline, modes, seed);
     }
   }
 
@@ -165,7 +175,7 @@ public final class SinkBenchmark {
         sink);
 
     List<Result> results = new ArrayList<>();
-    for (boolean aggregate : List.of(false, true)) {
+    for (boolean aggregate : s.modes()) {
       for (int shards : s.shards()) {
         String name = (aggregate ? "aggregated, " : "plain, ") + shards + " shards";
         results.add(run(name, data, shards, aggregate, s.inFlight(), s, false));
@@ -177,7 +187,7 @@ public final class SinkBenchmark {
     System.out.println();
     System.out.printf(
         Locale.ROOT,
-        "| %-28s | %8s | %8s | %8s | %8s | %11s | %9s | %14s | %s |%n",
+        "| %-30s | %8s | %8s | %8s | %8s | %11s | %9s | %14s | %s |%n",
         "load",
         "elapsed",
         "start-up",
@@ -188,11 +198,11 @@ public final class SinkBenchmark {
         "calls/10k rows",
         "Kinesis records");
     System.out.println(
-        "|------------------------------|----------|----------|----------|----------|-------------|-----------|----------------|-----------------|");
+        "|--------------------------------|----------|----------|----------|----------|-------------|-----------|----------------|-----------------|");
     for (Result r : results) {
       System.out.printf(
           Locale.ROOT,
-          "| %-28s | %7.1fs | %7.2fs | %7.1fs | %7.1fs | %10.0f%% | %8.2f%% | %14.1f | %,15d |%n",
+          "| %-30s | %7.1fs | %7.2fs | %7.1fs | %7.1fs | %10.0f%% | %8.2f%% | %14.1f | %,15d |%n",
           r.name(),
           r.elapsed(),
           r.startup(),

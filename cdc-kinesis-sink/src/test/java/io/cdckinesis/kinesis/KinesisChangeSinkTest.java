@@ -425,7 +425,7 @@ class KinesisChangeSinkTest {
       assertThat(sink.metrics().failedEntries()).isZero();
     }
     assertEveryRowOnceInOrderPerKey(kinesis, rows);
-    // the shard rested after each throttled answer, longer each time in a row, up to the cap
+    // the shard rested after each throttled answer (never beyond the cap of the backoff)
     assertThat(time.sleeps()).hasSizeGreaterThanOrEqualTo(30);
     assertThat(time.sleeps())
         .allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(Duration.ofMillis(7500)));

@@ -160,9 +160,12 @@ final class ShardPacer {
    * once per fifth of a window, to what the shard took in the last window if that is less (the room
    * other writers leave), else by a fixed fraction.
    *
-   * @return how many answers in a row have throttled it, this one included
+   * @param anyAccepted whether the same answer also stored entries of this shard: then the shard is
+   *     at its limit, not refusing everything, and the rest that follows does not grow
+   * @return how many answers in a row have refused everything for it (at least 1): the rest grows
+   *     with it
    */
-  int throttled(long now) {
+  int throttled(long now, boolean anyAccepted) {
     lastThrottleNanos = now;
     if (now - lastDecreaseNanos >= WINDOW_NANOS / 5) {
       expire(now);
@@ -172,7 +175,8 @@ final class ShardPacer {
       factor = Math.max(MIN_FACTOR, Math.min(factor * DECREASE, took));
       lastDecreaseNanos = now;
     }
-    return ++throttleStreak;
+    throttleStreak = anyAccepted ? 1 : throttleStreak + 1;
+    return throttleStreak;
   }
 
   /** Offers the shard nothing before this time. */

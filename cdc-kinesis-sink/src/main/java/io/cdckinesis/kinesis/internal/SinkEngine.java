@@ -590,9 +590,9 @@ public final class SinkEngine {
       }
     }
     for (ShardPacer p : throttledShards) {
-      // The shard is full now, whatever the ledger says: let it rest a little (longer each time
-      // in a row), and lower its budget.
-      p.restUntil(now + policy.backoff(p.throttled(now)).toNanos());
+      // The shard is full now, whatever the ledger says: lower its budget and let it rest a
+      // little (longer each time it refuses everything, in a row).
+      p.restUntil(now + policy.backoff(p.throttled(now, acceptedShards.contains(p))).toNanos());
     }
     for (ShardPacer p : acceptedShards) {
       if (!throttledShards.contains(p)) {

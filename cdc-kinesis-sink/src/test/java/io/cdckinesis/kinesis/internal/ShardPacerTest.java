@@ -48,7 +48,7 @@ class ShardPacerTest {
   @Test
   void anItemLargerThanTheWholeBudgetGoesAloneIntoAnEmptyWindow() {
     for (int i = 0; i < 10; i++) {
-      pacer.throttled(T0 + i * WINDOW); // budget down to a fraction
+      pacer.throttled(T0 + i * WINDOW, false); // budget down to a fraction
     }
     assertThat(pacer.capBytes()).isLessThan(512 * 1024);
     long now = T0 + 10 * WINDOW;
@@ -85,12 +85,13 @@ class ShardPacerTest {
   @Test
   void throttlingLowersTheBudgetOncePerFifthOfAWindowAndRestsTheShard() {
     send(T0, 900, 900 * 300); // the shard took 90% of its second
-    assertThat(pacer.throttled(T0)).isEqualTo(1);
+    assertThat(pacer.throttled(T0, false)).isEqualTo(1);
     double once = pacer.factor();
     assertThat(once).isEqualTo(ShardPacer.DECREASE);
-    assertThat(pacer.throttled(T0 + 10 * MS)).isEqualTo(2); // same episode: no second decrease
+    assertThat(pacer.throttled(T0 + 10 * MS, false)).isEqualTo(2); // same episode: no decrease
     assertThat(pacer.factor()).isEqualTo(once);
-    pacer.throttled(T0 + WINDOW / 5);
+    // an answer that also stored entries: the shard is at its limit, the streak starts again
+    assertThat(pacer.throttled(T0 + WINDOW / 5, true)).isEqualTo(1);
     assertThat(pacer.factor()).isEqualTo(once * ShardPacer.DECREASE);
     assertThat(pacer.capRecords()).isEqualTo((long) (1000 * pacer.factor()));
 
@@ -105,17 +106,17 @@ class ShardPacerTest {
   void aShardThatTookLessThanItsLimitBeforeThrottlingGetsThatMuchAsItsBudget() {
     // another writer uses 60% of the shard: it took 400 of our records in its second
     send(T0, 400, 400 * 300);
-    pacer.throttled(T0 + 30 * MS);
+    pacer.throttled(T0 + 30 * MS, true);
     assertThat(pacer.capRecords()).isEqualTo(400);
     // with nothing taken in the window, the budget bottoms out, not at zero
     ShardPacer idle = new ShardPacer(1024 * 1024, 1000);
-    idle.throttled(T0);
+    idle.throttled(T0, false);
     assertThat(idle.factor()).isEqualTo(ShardPacer.MIN_FACTOR);
   }
 
   @Test
   void aThrottleFreeWindowRaisesTheBudgetBackStepByStep() {
-    pacer.throttled(T0);
+    pacer.throttled(T0, false);
     double low = pacer.factor();
     pacer.accepted(T0 + WINDOW / 2); // too soon after the throttle
     assertThat(pacer.factor()).isEqualTo(low);
@@ -127,9 +128,9 @@ class ShardPacerTest {
     pacer.accepted(T0 + 100 * WINDOW);
     assertThat(pacer.factor()).isEqualTo(1.0);
     // an accepted answer ends a streak of throttles
-    assertThat(pacer.throttled(T0 + 101 * WINDOW)).isEqualTo(1);
-    assertThat(pacer.throttled(T0 + 102 * WINDOW)).isEqualTo(2);
+    assertThat(pacer.throttled(T0 + 101 * WINDOW, false)).isEqualTo(1);
+    assertThat(pacer.throttled(T0 + 102 * WINDOW, false)).isEqualTo(2);
     pacer.accepted(T0 + 102 * WINDOW + MS);
-    assertThat(pacer.throttled(T0 + 103 * WINDOW)).isEqualTo(1);
+    assertThat(pacer.throttled(T0 + 103 * WINDOW, false)).isEqualTo(1);
   }
 }
