@@ -632,6 +632,7 @@ class KinesisChangeSinkTest {
                 d -> {
                   throw new InterruptedException();
                 })
+            .executor(Runnable::run)
             .build();
     sink.write(Rows.customer(1, 1));
     try {

@@ -219,12 +219,18 @@ public final class SinkEngine {
     }
   }
 
-  /** Records the first failure, lets the calls in flight finish, and returns what to throw. */
+  /**
+   * Records the first failure, lets the calls in flight finish, ends the sink's own threads (no
+   * call will be made again), and returns what to throw.
+   */
   private CdcException failed(CdcException e) {
     if (failure == null) {
       failure = e;
     }
     awaitCallsInFlight();
+    if (ownExecutor != null && inFlight == 0) {
+      ownExecutor.shutdown();
+    }
     return e;
   }
 
