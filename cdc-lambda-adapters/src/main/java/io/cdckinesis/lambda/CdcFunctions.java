@@ -8,8 +8,8 @@ import io.cdckinesis.core.spi.TableHandlers;
 import io.cdckinesis.dynamodb.DynamoDbAppliedPositionStore;
 import io.cdckinesis.kinesis.KinesisChangeSink;
 import io.cdckinesis.kinesis.KinesisSinkConfig;
-import io.cdckinesis.pipeline.FencedSink;
 import io.cdckinesis.pipeline.ProducerEngine;
+import io.cdckinesis.pipeline.RunContext;
 import io.cdckinesis.pipeline.consumer.ChangeConsumer;
 import io.cdckinesis.pipeline.consumer.InMemoryAppliedPositionStore;
 import io.cdckinesis.pipeline.consumer.KinesisShardRanges;
@@ -20,6 +20,7 @@ import io.cdckinesis.s3.S3PayloadStore;
 import io.cdckinesis.s3.S3RejectSink;
 import io.cdckinesis.s3.S3StateStore;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -95,18 +96,19 @@ public final class CdcFunctions {
                 .location(S3Location.of(env.stateBucket(), env.statePrefix()))
                 .build())
         .sinks(
-            fence ->
-                new FencedSink(
-                    sinkDecorator.apply(
-                        KinesisChangeSink.builder()
-                            .client(kinesis)
-                            .streamName(env.streamName())
-                            .codec(codec)
-                            .config(config)
-                            .payloadStore(payloads)
-                            .metricsListener(sinkMetrics)
-                            .build()),
-                    fence))
+            (fence, run) -> {
+              KinesisChangeSink.Builder sink =
+                  KinesisChangeSink.builder()
+                      .client(kinesis)
+                      .streamName(env.streamName())
+                      .codec(codec)
+                      .config(config)
+                      .payloadStore(payloads)
+                      .metricsListener(sinkMetrics)
+                      .fence(fence);
+              sendingBudget(run, env.timeReserve()).ifPresent(sink::timeBudget);
+              return sinkDecorator.apply(sink.build());
+            })
         .rejectSinks(
             (uri, owner) ->
                 S3RejectSink.builder().client(s3).location(rejects).runId(runId(owner)).build())
@@ -115,6 +117,18 @@ public final class CdcFunctions {
         .lease(lease, lease.dividedBy(4))
         .timeReserve(env.timeReserve())
         .build();
+  }
+
+  /**
+   * How long a run's sink may wait out throttling: until half the time reserve is left, so that the
+   * run still saves its progress and asks for a continuation before Lambda stops it.
+   */
+  static Optional<Duration> sendingBudget(RunContext run, Duration timeReserve) {
+    long remaining = run.remainingMillis().getAsLong();
+    if (remaining == Long.MAX_VALUE) {
+      return Optional.empty();
+    }
+    return Optional.of(Duration.ofMillis(Math.max(1, remaining - timeReserve.toMillis() / 2)));
   }
 
   /**

@@ -48,10 +48,13 @@ public final class ProducerEngine {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProducerEngine.class);
 
-  /** Opens a sink for one run on one unit; the sink must ask the fence before every write call. */
+  /**
+   * Opens a sink for one run on one unit. The sink must ask the fence before every call that
+   * writes, and should stop waiting (e.g. out throttling) before the run's time is up.
+   */
   @FunctionalInterface
   public interface SinkFactory {
-    ChangeSink open(WriteFence fence);
+    ChangeSink open(WriteFence fence, RunContext run);
   }
 
   private final DmsCsvSettings settings;
@@ -251,7 +254,7 @@ public final class ProducerEngine {
   private Drained drainHeld(
       UnitLease held, boolean removalSeen, RunContext run, List<ObjectOutcome> out) {
     Unit unit = held.unit();
-    ChangeSink sink = sinks.open(held);
+    ChangeSink sink = sinks.open(held, run);
     try {
       while (true) {
         if (run.remainingMillis().getAsLong() < timeReserve.toMillis()) {

@@ -66,7 +66,7 @@ class ProducerEngineTest {
   }
 
   /** A sink that may "crash" the run after a number of writes (nothing unflushed survives). */
-  private ChangeSink sink(WriteFence fence) {
+  private ChangeSink sink(WriteFence fence, RunContext run) {
     RecordingSink inner = new RecordingSink(stream, fence);
     return new ChangeSink() {
       @Override
