@@ -212,7 +212,7 @@ public final class ChangeConsumer {
     Envelope.Pointer pointer = (Envelope.Pointer) e;
     if (payloads == null) {
       throw new StoreException(
-          "oversize record at " + e.position() + " but no payload store is configured",
+          "oversize record at " + pointer.position() + " but no payload store is configured",
           null,
           false);
     }
