@@ -14,6 +14,7 @@ import io.cdckinesis.simulation.world.DmsWorld;
 import io.cdckinesis.simulation.world.TargetDatabase;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -68,7 +69,10 @@ final class Checks {
   private static List<String> pending(
       DmsWorld dms, SimulatedKinesis kinesis, String stream, TableDefinitions tables) {
     EnvelopeCodec codec = EnvelopeCodec.withTables(tables);
+    // Rows on the stream per object, and per object version when envelopes name it.
     Map<String, Set<Long>> delivered = new HashMap<>();
+    Map<String, Set<Long>> deliveredByVersion = new HashMap<>();
+    Set<String> versioned = new HashSet<>();
     List<String> out = new ArrayList<>();
     for (StoredRecord r : kinesis.records(stream)) {
       List<DeaggregatedRecord> users;
@@ -94,11 +98,22 @@ final class Checks {
           continue;
         }
         delivered.computeIfAbsent(p.objectUri(), k -> new TreeSet<>()).add(p.row());
+        String version = p.file().version();
+        if (version != null) {
+          versioned.add(p.objectUri());
+          deliveredByVersion
+              .computeIfAbsent(p.objectUri() + " " + unquote(version), k -> new TreeSet<>())
+              .add(p.row());
+        }
       }
     }
     for (DmsWorld.DmsFile f : dms.files()) {
       String uri = "s3://" + dms.bucket() + "/" + f.key();
-      Set<Long> rows = delivered.getOrDefault(uri, Set.of());
+      // When the engine names versions, the rows must come from the version in the bucket now.
+      Set<Long> rows =
+          versioned.contains(uri)
+              ? deliveredByVersion.getOrDefault(uri + " " + unquote(f.eTag()), Set.of())
+              : delivered.getOrDefault(uri, Set.of());
       long sent = 0;
       for (long row = 1; row <= f.rows(); row++) {
         if (rows.contains(row)) {
@@ -111,6 +126,10 @@ final class Checks {
       }
     }
     return out;
+  }
+
+  private static String unquote(String eTag) {
+    return eTag == null ? "" : eTag.replace("\"", "");
   }
 
   /** The target must hold exactly the source's rows. */

@@ -36,11 +36,14 @@ public enum Profile {
   /** Every fault and every action. */
   FULL(EnumSet.allOf(Fault.class), EnumSet.allOf(Action.class), Set.of(), Set.of()),
 
-  /** Producer crashes at any step while change files arrive (WAITING_FOR_FULL_LOAD). */
+  /**
+   * Producer crashes at any step while change files arrive (WAITING_FOR_FULL_LOAD); an operator
+   * redrives the events Lambda gives up on, so that only the pipeline can strand a file.
+   */
   PRODUCER_CRASH(
       EnumSet.of(Fault.PRODUCER_CRASH, Fault.EVENT_DELAYED, Fault.EVENT_DUPLICATE),
       EnumSet.of(Action.REDRIVE_FAILED_EVENTS),
-      Set.of("PRODUCER_CRASH"),
+      Set.of("PRODUCER_CRASH", "REDRIVE_FAILED_EVENTS"),
       Set.of()),
 
   /** S3 events lost; only a sweep can find the files. */
@@ -81,12 +84,15 @@ public enum Profile {
       Set.of("EXPIRE_STATE"),
       Set.of()),
 
-  /** Invocations run out of time and continue in a self-invoke that may never arrive. */
+  /**
+   * Invocations run out of time mid-file and continue in a self-invoke that may never arrive; an
+   * operator redrives events Lambda gives up on, so that only the lost continuation strands files.
+   */
   LOST_CONTINUATION(
-      EnumSet.of(Fault.CONTINUATION_LOST, Fault.STALL),
-      EnumSet.noneOf(Action.class),
-      Set.of("CONTINUATION_LOST"),
-      Set.of(Option.SHORT_TIMEOUTS)),
+      EnumSet.of(Fault.CONTINUATION_LOST),
+      EnumSet.of(Action.REDRIVE_FAILED_EVENTS),
+      Set.of("CONTINUATION_LOST", "REDRIVE_FAILED_EVENTS"),
+      Set.of(Option.SHORT_TIMEOUTS, Option.BIG_LOAD)),
 
   /**
    * Producer invocations stall past their lease (GC pause, slow flush) while others take over the
@@ -107,7 +113,8 @@ public enum Profile {
       EnumSet.of(Fault.FRESH_CONTAINER),
       EnumSet.of(Action.RESHARD),
       Set.of("RESHARD"),
-      Set.of(Option.AGGREGATE, Option.MEMORY_POSITIONS, Option.BIG_LOAD_RESHARD)),
+      Set.of(
+          Option.AGGREGATE, Option.MEMORY_POSITIONS, Option.BIG_LOAD, Option.EARLY_RESHARD)),
 
   /** Consumer crashes and redelivery to fresh containers (issue 10). */
   CONSUMER_RESTART(
@@ -127,12 +134,13 @@ public enum Profile {
      * durable position table.
      */
     MEMORY_POSITIONS,
+    /** Full loads of 30 to 60 rows per table, sent in many small PutRecords calls. */
+    BIG_LOAD,
     /**
-     * Full loads of 30 to 60 rows per table sent in many small PutRecords calls, with a reshard
-     * while they are being sent, and a consumer that starts late (a backlog, so that the two
-     * children of the split shard are read at once).
+     * A reshard while the full load is being sent, and a consumer that starts late (a backlog, so
+     * that the two children of the split shard are read at once).
      */
-    BIG_LOAD_RESHARD
+    EARLY_RESHARD
   }
 
   private final Set<Fault> faults;

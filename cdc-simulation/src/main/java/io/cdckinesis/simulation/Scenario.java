@@ -86,7 +86,8 @@ public record Scenario(
   static Scenario generate(long seed, Profile profile) {
     Random r = new Random(seed);
     int tables = 1 + r.nextInt(3);
-    boolean bigLoad = profile.has(Profile.Option.BIG_LOAD_RESHARD);
+    boolean bigLoad = profile.has(Profile.Option.BIG_LOAD);
+    boolean earlyReshard = profile.has(Profile.Option.EARLY_RESHARD);
     int rows = bigLoad ? 30 + r.nextInt(31) : 2 + r.nextInt(9);
     DmsCsvSettings.Builder settings =
         DmsCsvSettings.builder()
@@ -118,12 +119,19 @@ public record Scenario(
             || actions.contains(Action.OVERWRITE_WHILE_READING);
     // An in-place reload of a table with fewer files than before would leave stale files behind
     // (DMS does that); keep in-place reloads to one-file loads so the expected state is clear.
-    int maxRowsPerLoadFile = overwrites || r.nextBoolean() ? 1_000 : 2 + r.nextInt(4);
+    int maxRowsPerLoadFile = overwrites || bigLoad || r.nextBoolean() ? 1_000 : 2 + r.nextInt(4);
 
-    boolean shortTimeouts = profile.has(Profile.Option.SHORT_TIMEOUTS) || r.nextInt(5) == 0;
-    Duration producerTimeout =
-        shortTimeouts ? Duration.ofSeconds(6 + r.nextInt(6)) : Duration.ofMinutes(2);
-    Duration reserve = shortTimeouts ? Duration.ofSeconds(4) : Duration.ofSeconds(20);
+    // Short timeouts make files continue in new invocations: a few seconds for the profile that
+    // is about continuations, 6 to 12 s for one schedule in five of the others.
+    Duration producerTimeout = Duration.ofMinutes(2);
+    Duration reserve = Duration.ofSeconds(20);
+    if (profile.has(Profile.Option.SHORT_TIMEOUTS)) {
+      producerTimeout = Duration.ofMillis(3_200 + r.nextInt(1_000));
+      reserve = Duration.ofSeconds(3);
+    } else if (r.nextInt(5) == 0) {
+      producerTimeout = Duration.ofSeconds(6 + r.nextInt(6));
+      reserve = Duration.ofSeconds(4);
+    }
     PipelineTuning tuning =
         new PipelineTuning(
             producerTimeout,
@@ -137,7 +145,7 @@ public record Scenario(
             !profile.has(Profile.Option.MEMORY_POSITIONS));
 
     Duration consumerDelay =
-        bigLoad || (profile == Profile.FULL && r.nextInt(4) == 0)
+        earlyReshard || (profile == Profile.FULL && r.nextInt(4) == 0)
             ? Duration.ofSeconds(60 + r.nextInt(240))
             : Duration.ZERO;
 
@@ -168,7 +176,7 @@ public record Scenario(
         case RESHARD ->
             // Soon after a write, while producers may hold a shard map from before.
             steps.add(
-                bigLoad ? 0 : 1 + r.nextInt(steps.size()),
+                earlyReshard ? 0 : 1 + r.nextInt(steps.size()),
                 new Step(Duration.ofMillis(20 + r.nextInt(600)), 0, a, table));
         default ->
             steps.add(

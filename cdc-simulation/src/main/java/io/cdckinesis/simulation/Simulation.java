@@ -200,6 +200,7 @@ public final class Simulation {
     stats.put("consumer invocations", esm.invocations() + " (cold " + esm.coldStarts() + ")");
     stats.put("consumer retries", esm.retries());
     stats.put("changes applied", target.applied());
+    stats.put("sweeps", sweeps.count);
     stats.put("injected", plan.counts());
     return new SimulationResult(
         scenario,

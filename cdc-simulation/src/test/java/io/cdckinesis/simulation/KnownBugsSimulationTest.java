@@ -28,18 +28,19 @@ class KnownBugsSimulationTest {
   /** One failing seed per situation, as the simulation found them (see docs/simulation.md). */
   @ParameterizedTest(name = "{0} seed {1}: {2}")
   @CsvSource({
-    "producer-crash,     3, change files stuck after WAITING_FOR_FULL_LOAD",
-    "lost-events,        1, a lost S3 event is never healed (no sweep)",
-    "reload,            27, a DROP_AND_CREATE reload's rows skipped as duplicates",
-    "reload-in-place,    1, a DO_NOTHING reload's rows skipped as duplicates",
-    "overwrite,         19, an object overwritten while it is read",
-    "truncate,           1, a truncate never reaches the consumer",
-    "state-expired,      1, expired checkpoints strand the next change file",
-    "lost-continuation, 22, a lost continuation strands the rest of the table",
-    "stale-writer,       2, a writer past its lease publishes stale rows",
-    "reshard-aggregated, 1, aggregates packed by a stale shard map",
-    "consumer-restart,   1, a consumer killed between its effect and its dedup record",
+    "producer-crash,     48, crash between a change file and its cursor: later files stranded",
+    "lost-events,         1, a lost S3 event is never healed (no sweep)",
+    "reload,              1, a DROP_AND_CREATE reload's rows skipped as duplicates",
+    "reload-in-place,     1, a DO_NOTHING reload's rows skipped as duplicates",
+    "overwrite,          11, an object overwritten while it is read: old version kept",
+    "truncate,            1, a truncate never reaches the consumer",
+    "state-expired,       1, expired checkpoints strand the next change file",
+    "lost-continuation,   2, a lost continuation strands the rest of the table",
+    "stale-writer,      129, a writer past its lease publishes stale rows",
+    "reshard-aggregated, 10, aggregates packed by a stale shard map",
+    "consumer-restart,    1, a consumer killed between its effect and its dedup record",
   })
+
   void theSituationOfIssue9Or10Passes(String profile, long seed, String what) {
     SimulationResult r = Simulation.run(Profile.named(profile), seed);
     assertThat(r.violations()).as(what + "\n" + r.report()).isEmpty();

@@ -14,7 +14,8 @@ import java.util.function.BiConsumer;
  * every event gets its own invocation (a crashable actor with the function's timeout); a failed
  * invocation (an exception, a crash, a timeout) is retried twice, about one and two minutes later,
  * with the same request id; an event that fails three times is dropped to the on-failure
- * destination, from which an operator may redrive it later.
+ * destination, from which an operator may redrive it later (until it succeeds, five times at
+ * most).
  *
  * @param <E> the event type
  */
@@ -22,6 +23,9 @@ public final class AsyncFunction<E> {
 
   /** An event Lambda gave up on. */
   public record Dropped<E>(E event, String requestId, String lastOutcome) {}
+
+  /** How often the operator redrives one event before giving up on it. */
+  private static final int MAX_REDRIVES = 5;
 
   private final Scheduler scheduler;
   private final String name;
@@ -36,7 +40,7 @@ public final class AsyncFunction<E> {
   private int pending;
 
   /**
-   * @param redriveAfter when an operator redrives dropped events (once each), or null for never
+   * @param redriveAfter when an operator redrives dropped events, or null for never
    */
   public AsyncFunction(
       Scheduler scheduler,
@@ -56,10 +60,10 @@ public final class AsyncFunction<E> {
     events++;
     String requestId = name + "-" + events;
     scheduler.note(name, "queued " + requestId + " (" + origin + ")");
-    submit(event, requestId, 0, delay, false);
+    submit(event, requestId, 0, delay, 0);
   }
 
-  private void submit(E event, String requestId, int attempt, Duration delay, boolean redrive) {
+  private void submit(E event, String requestId, int attempt, Duration delay, int redrives) {
     pending++;
     String actorName = requestId + (attempt == 0 ? "" : "#retry" + attempt);
     scheduler.spawn(
@@ -76,23 +80,22 @@ public final class AsyncFunction<E> {
         outcome -> {
           pending--;
           if (!outcome.succeeded()) {
-            failed(event, requestId, attempt, outcome, redrive);
+            failed(event, requestId, attempt, outcome, redrives);
           }
         });
   }
 
-  private void failed(
-      E event, String requestId, int attempt, Actor.Outcome outcome, boolean redrive) {
+  private void failed(E event, String requestId, int attempt, Actor.Outcome outcome, int redrives) {
     if (attempt < 2) {
       retries++;
       Duration base = Duration.ofMinutes(attempt + 1);
       Duration jitter = Duration.ofMillis(scheduler.random().nextInt(20_000));
-      submit(event, requestId, attempt + 1, base.plus(jitter), redrive);
+      submit(event, requestId, attempt + 1, base.plus(jitter), redrives);
       return;
     }
     dropped.add(new Dropped<>(event, requestId, outcome.toString()));
     scheduler.note(name, "dropped " + requestId + " after 3 attempts: " + outcome);
-    if (redriveAfter != null && !redrive) {
+    if (redriveAfter != null && redrives < MAX_REDRIVES) {
       redriven++;
       pending++;
       scheduler.at(
@@ -101,7 +104,8 @@ public final class AsyncFunction<E> {
           false,
           () -> {
             pending--;
-            submit(event, requestId + "-redrive", 0, Duration.ZERO, true);
+            String base = redrives == 0 ? requestId : requestId.substring(0, requestId.lastIndexOf('-'));
+            submit(event, base + "-redrive" + (redrives + 1), 0, Duration.ZERO, redrives + 1);
           });
     }
   }

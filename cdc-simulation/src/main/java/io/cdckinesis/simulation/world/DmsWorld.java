@@ -33,8 +33,8 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  */
 public final class DmsWorld {
 
-  /** A file DMS wrote that is still in the bucket, with its row count. */
-  public record DmsFile(String key, int rows) {}
+  /** A file DMS wrote that is still in the bucket, with its row count and current ETag. */
+  public record DmsFile(String key, int rows, String eTag) {}
 
   private final Scheduler scheduler;
   private final Scenario scenario;
@@ -226,7 +226,7 @@ public final class DmsWorld {
   /** The DMS files in the bucket now, with their row counts. */
   public List<DmsFile> files() {
     List<DmsFile> out = new ArrayList<>();
-    files.forEach((k, rows) -> out.add(new DmsFile(k, rows)));
+    files.forEach((k, rows) -> out.add(new DmsFile(k, rows, s3.object(bucket, k).eTag())));
     return out;
   }
 
