@@ -928,14 +928,20 @@ public final class SimulatedKinesis implements KinesisClient {
    * Computed here independently of the producer under test, so that the simulator is an oracle.
    */
   static BigInteger md5HashKey(String partitionKey) {
-    try {
-      return new BigInteger(
-          1,
-          MessageDigest.getInstance("MD5").digest(partitionKey.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("MD5 is required of every JVM", e);
-    }
+    MessageDigest md5 = MD5.get();
+    md5.reset();
+    return new BigInteger(1, md5.digest(partitionKey.getBytes(StandardCharsets.UTF_8)));
   }
+
+  private static final ThreadLocal<MessageDigest> MD5 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("MD5");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("MD5 is required of every JVM", e);
+            }
+          });
 
   private static AwsErrorDetails details(String code, String message) {
     return AwsErrorDetails.builder()
