@@ -46,8 +46,9 @@ import java.util.Optional;
  *   <li>The order poll interval is zero: {@code ChangeFileSequencer} waits for its table's turn
  *       with {@code Thread.sleep}, which would stop virtual time; with zero it polls through its S3
  *       calls (each a yield point) instead.
- *   <li>The sink's jitter is zero: its backoff draws from {@code Math.random()} (resilience4j),
- *       which no seed controls.
+ *   <li>The sink draws its jitter from the run's seeded random and sends its PutRecords calls on
+ *       the invocation's own thread (an inline executor), one at a time: its default daemon threads
+ *       would run calls outside the scheduler.
  *   <li>The consumer keeps its applied positions in the durable {@link PositionTable} (a stand-in
  *       for a DynamoDB store), so that a new container does not forget what was applied, unless the
  *       scenario asks for today's default in-memory store; its table handler writes to the {@link
@@ -76,7 +77,6 @@ public final class LambdaAdaptersPipeline implements SystemUnderTest {
         KinesisSinkConfig.builder()
             .maxBatchRecords(platform.tuning().maxBatchRecords())
             .aggregation(platform.tuning().aggregate())
-            .jitter(0)
             .build();
   }
 
@@ -104,6 +104,8 @@ public final class LambdaAdaptersPipeline implements SystemUnderTest {
                         .payloadStore(payloads)
                         .clock(p.clock())
                         .sleeper(p.sleeper())
+                        .random(p.random())
+                        .executor(Runnable::run)
                         .build())
             .rejectSinks(
                 (ref, owner) ->

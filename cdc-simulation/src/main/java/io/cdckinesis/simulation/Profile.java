@@ -113,8 +113,7 @@ public enum Profile {
       EnumSet.of(Fault.FRESH_CONTAINER),
       EnumSet.of(Action.RESHARD),
       Set.of("RESHARD"),
-      Set.of(
-          Option.AGGREGATE, Option.MEMORY_POSITIONS, Option.BIG_LOAD, Option.EARLY_RESHARD)),
+      Set.of(Option.AGGREGATE, Option.MEMORY_POSITIONS, Option.BIG_LOAD, Option.EARLY_RESHARD)),
 
   /** Consumer crashes and redelivery to fresh containers (issue 10). */
   CONSUMER_RESTART(

@@ -8,6 +8,7 @@ import io.cdckinesis.simulation.world.PositionTable;
 import io.cdckinesis.simulation.world.TargetDatabase;
 import java.time.Clock;
 import java.util.List;
+import java.util.random.RandomGenerator;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -20,6 +21,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * @param kinesis Kinesis, as the functions' Kinesis client sees it
  * @param clock the virtual clock
  * @param sleeper sleeps in virtual time (a yield point)
+ * @param random the run's seeded random, for whatever the engine randomizes (backoff jitter); draw
+ *     from it only on actor threads
  * @param dmsBucket where DMS writes
  * @param stateBucket the pipeline's own bucket (checkpoints, rejects, oversize rows, dead letters)
  * @param streamName the Kinesis stream
@@ -36,6 +39,7 @@ public record SimPlatform(
     KinesisClient kinesis,
     Clock clock,
     Sleeper sleeper,
+    RandomGenerator random,
     String dmsBucket,
     String stateBucket,
     String streamName,

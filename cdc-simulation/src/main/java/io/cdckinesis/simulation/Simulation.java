@@ -146,6 +146,7 @@ public final class Simulation {
             kinesis,
             clock,
             d -> Scheduler.pause("sleep", d),
+            scheduler.random(),
             DMS_BUCKET,
             STATE_BUCKET,
             STREAM,

@@ -71,7 +71,9 @@ class SweepTest {
     }
     assertThat(strandedWithout).isPositive();
     assertThat(strandedWith).isZero();
-    assertThat(sweeps).as("each run ends after two sweeps in a row found nothing").isGreaterThanOrEqualTo(12);
+    assertThat(sweeps)
+        .as("each run ends after two sweeps in a row found nothing")
+        .isGreaterThanOrEqualTo(12);
   }
 
   private static int pending(SimulationResult r) {

@@ -14,8 +14,7 @@ import java.util.function.BiConsumer;
  * every event gets its own invocation (a crashable actor with the function's timeout); a failed
  * invocation (an exception, a crash, a timeout) is retried twice, about one and two minutes later,
  * with the same request id; an event that fails three times is dropped to the on-failure
- * destination, from which an operator may redrive it later (until it succeeds, five times at
- * most).
+ * destination, from which an operator may redrive it later (until it succeeds, five times at most).
  *
  * @param <E> the event type
  */
@@ -104,7 +103,8 @@ public final class AsyncFunction<E> {
           false,
           () -> {
             pending--;
-            String base = redrives == 0 ? requestId : requestId.substring(0, requestId.lastIndexOf('-'));
+            String base =
+                redrives == 0 ? requestId : requestId.substring(0, requestId.lastIndexOf('-'));
             submit(event, base + "-redrive" + (redrives + 1), 0, Duration.ZERO, redrives + 1);
           });
     }
