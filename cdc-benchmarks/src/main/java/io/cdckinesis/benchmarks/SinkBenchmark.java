@@ -8,11 +8,13 @@ import io.cdckinesis.kinesis.DeaggregatedRecord;
 import io.cdckinesis.kinesis.KinesisChangeSink;
 import io.cdckinesis.kinesis.KinesisSinkConfig;
 import io.cdckinesis.kinesis.KplDeaggregator;
+import io.cdckinesis.kinesis.PartitionKeys;
 import io.cdckinesis.kinesis.SinkMetrics;
 import io.cdckinesis.local.sim.CallLatency;
 import io.cdckinesis.local.sim.SimulatedKinesis;
 import io.cdckinesis.local.sim.StoredRecord;
 import io.cdckinesis.local.sim.StreamStats;
+import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Clock;
@@ -147,6 +149,20 @@ public final class SinkBenchmark {
 
     // Warm-up: JIT the codec and the sink on a short load, not measured.
     run("warm-up", rows(20_000, 5_000, 1), 4, false, 8, s, true);
+    // What the producer alone can do here: a floor that needs rows faster than this is CPU-bound.
+    long e0 = System.nanoTime();
+    long sink = 0;
+    for (ChangeRecord r : data) {
+      sink += CODEC.encode(r).length + PartitionKeys.of(r).length();
+    }
+    double encodeRate = data.size() / ((System.nanoTime() - e0) / 1e9);
+    System.out.printf(
+        Locale.ROOT,
+        "machine: %d cores, load average %.1f; encoding alone runs at %,.0f rows/s (%d bytes)%n",
+        Runtime.getRuntime().availableProcessors(),
+        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+        encodeRate,
+        sink);
 
     List<Result> results = new ArrayList<>();
     for (boolean aggregate : List.of(false, true)) {
@@ -187,6 +203,10 @@ public final class SinkBenchmark {
           r.callsPer10k(),
           r.kinesisRecords());
     }
+    System.out.printf(
+        Locale.ROOT,
+        "load average at the end %.1f%n",
+        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     System.out.println();
     System.out.println(
         "every load: each of the "

@@ -1070,9 +1070,12 @@ public final class SimulatedKinesis implements KinesisClient {
       lastPut = now;
     }
 
-    /** Fixed width, so that sequence numbers also sort as text. */
+    private static final String ZEROS = "000000000000000000000";
+
+    /** Fixed width (21 digits), so that sequence numbers also sort as text. */
     private static String format(long n) {
-      return String.format("%021d", n);
+      String digits = Long.toString(n);
+      return ZEROS.substring(digits.length()) + digits;
     }
   }
 

@@ -142,6 +142,15 @@ final class LoadCommand implements Callable<Integer> {
               + " sent). skip: send the good rows, report each bad one on standard error, exit 3.")
   private String onError;
 
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      description =
+          "Stop with exit 1 when records are still not acknowledged after this long (ISO-8601,"
+              + " e.g. PT30M): a stream at its limits throttles, and throttling is waited out"
+              + " until then. Default: no limit.")
+  private Duration timeout;
+
   @Parameters(
       paramLabel = "SOURCE",
       arity = "1..*",
@@ -352,6 +361,9 @@ final class LoadCommand implements Callable<Integer> {
       sinkBuilder.streamArn(stream);
     } else {
       sinkBuilder.streamName(stream);
+    }
+    if (timeout != null) {
+      sinkBuilder.timeBudget(timeout);
     }
     KinesisChangeSink sink = sinkBuilder.build();
     long[] written = {0};
