@@ -11,36 +11,52 @@ import io.cdckinesis.kinesis.internal.MonotonicClock;
 import io.cdckinesis.kinesis.internal.SinkEngine;
 import io.cdckinesis.kinesis.internal.StreamRef;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
  * Writes change records to a Kinesis data stream with PutRecords, losing none and keeping the order
- * of each row's changes.
+ * of each row's changes, at up to the stream's limits.
  *
  * <ul>
  *   <li>Records are keyed by table and primary key ({@link PartitionKeys}) and sent in batches
- *       bounded by {@link KinesisSinkConfig}'s count and byte limits.
- *   <li>Only the failed entries of a response are sent again, after a capped exponential backoff
- *       with jitter; throttling and service faults retry, permission, KMS, missing-stream and
- *       invalid-request errors fail at once ({@link KinesisWriteException#isRetryable()} false).
- *   <li>A later record of a key is never written before an earlier one that failed: a key has at
- *       most one entry in flight.
+ *       bounded by {@link KinesisSinkConfig}'s count and byte limits, with several calls in flight
+ *       ({@link KinesisSinkConfig#maxCallsInFlight()}).
+ *   <li>A key never has two records in flight, and a later record of a key is never written before
+ *       an earlier one that failed.
+ *   <li>Each shard is paced: offered about its byte and record limits per second (from the shard
+ *       map, listed with ListShards), adapted from throttling. Throttling is back-pressure, not
+ *       failure: throttled entries go again, without limit, until the {@linkplain Builder#deadline
+ *       deadline}.
+ *   <li>Only the failed entries of a response are sent again; other service faults retry after a
+ *       capped exponential backoff with jitter up to {@link KinesisSinkConfig#maxAttempts()};
+ *       permission, KMS, missing-stream and invalid-request errors fail at once ({@link
+ *       KinesisWriteException#isRetryable()} false).
  *   <li>With aggregation on, records are packed per target shard into KPL aggregated records (read
- *       them with the KCL or {@link KplDeaggregator}).
+ *       them with the KCL or {@link KplDeaggregator}); records an aggregate carried into a shard
+ *       that does not own their key (after a reshard) are sent again to their own shard.
  *   <li>A row too large for one record goes to the {@link PayloadStore}; the stream gets a pointer
  *       envelope.
  * </ul>
  *
- * <p>{@link #write} buffers and sends a batch whenever the buffer is full, so it may block
+ * <p>{@link #write} buffers and sends full batches as they form, blocking while the buffer is full
  * (back-pressure). {@link #flush} returns only when every record written before it is acknowledged
  * by Kinesis: that is the moment a caller may checkpoint. After the first failure that is not
- * retried further, the sink accepts nothing more: every later call throws, and no record written
- * after the failure point is reported as written.
+ * retried further, the sink dispatches nothing more, waits for the calls in flight, and throws;
+ * every later call throws too, and no record written after the failure point is reported as
+ * written.
  *
  * <p>Not thread-safe: drive one sink from one thread (one per shard of work, e.g. one per Lambda
- * invocation). The client is the caller's and is never closed by the sink.
+ * invocation); calls in flight run on the sink's own daemon threads (or the executor given) and
+ * hand their answers back to that thread. The client is the caller's and is never closed by the
+ * sink.
  */
 public final class KinesisChangeSink implements ChangeSink {
 
@@ -57,10 +73,11 @@ public final class KinesisChangeSink implements ChangeSink {
   }
 
   /**
-   * Buffers a record, sending full batches as the buffer fills.
+   * Buffers a record, sending full batches as they form; blocks while the buffer is full.
    *
    * @throws KinesisWriteException when writing has failed for good (now or earlier)
    * @throws io.cdckinesis.core.StoreException when an oversize row cannot be stored
+   * @throws io.cdckinesis.core.CdcException what the {@link WriteFence} threw
    */
   @Override
   public void write(ChangeRecord record) {
@@ -84,7 +101,9 @@ public final class KinesisChangeSink implements ChangeSink {
   /**
    * Sends everything buffered and waits until all of it is acknowledged.
    *
-   * @throws KinesisWriteException when writing has failed for good (now or earlier)
+   * @throws KinesisWriteException when writing has failed for good (now or earlier), or the
+   *     deadline came first
+   * @throws io.cdckinesis.core.CdcException what the {@link WriteFence} threw
    */
   @Override
   public void flush() {
@@ -116,6 +135,11 @@ public final class KinesisChangeSink implements ChangeSink {
     private Clock clock;
     private Sleeper sleeper = Sleeper.THREAD_SLEEP;
     private Consumer<SinkMetrics> metricsListener;
+    private RandomGenerator random;
+    private Executor executor;
+    private WriteFence fence = WriteFence.NONE;
+    private Supplier<Instant> deadline;
+    private Duration timeBudget;
 
     private Builder() {}
 
@@ -155,21 +179,74 @@ public final class KinesisChangeSink implements ChangeSink {
       return this;
     }
 
-    /** The clock backoff deadlines are measured with; for tests. Default: a monotonic clock. */
+    /**
+     * The clock pacing, backoff and the deadline are measured with; for simulations. Default: a
+     * monotonic clock.
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** How the sink waits between attempts; for tests. Default: {@link Thread#sleep}. */
+    /**
+     * How the sink waits for a shard's budget or a backoff while no call is in flight; for
+     * simulations. Default: {@link Thread#sleep}. (While calls are in flight it waits for their
+     * answers instead, in real time; a simulation in virtual time uses an inline executor, where no
+     * call is ever in flight while the sink waits.)
+     */
     public Builder sleeper(Sleeper sleeper) {
       this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
       return this;
     }
 
-    /** Called with the counters after every PutRecords call (on the writing thread). */
+    /** Called with the counters after every PutRecords answer (on the writing thread). */
     public Builder metricsListener(Consumer<SinkMetrics> metricsListener) {
       this.metricsListener = metricsListener;
+      return this;
+    }
+
+    /** Where the backoff jitter comes from; for simulations. Default: an unseeded generator. */
+    public Builder random(RandomGenerator random) {
+      this.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    /**
+     * Runs the PutRecords calls. Default: the sink's own daemon threads, {@link
+     * KinesisSinkConfig#maxCallsInFlight()} of them, ended by {@link #close()} (with one call in
+     * flight, the writing thread itself). An executor given here is never shut down by the sink; an
+     * inline one ({@code Runnable::run}) makes the sink send one call at a time, deterministically.
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Checked before each PutRecords call is dispatched; when it throws, the sink stops (see {@link
+     * WriteFence}). Default: none.
+     */
+    public Builder fence(WriteFence fence) {
+      this.fence = Objects.requireNonNull(fence, "fence");
+      return this;
+    }
+
+    /**
+     * When the sink gives up: while records are only throttled (the stream is at capacity) it keeps
+     * sending until this instant, on the sink's clock, then fails retryably. Read whenever needed;
+     * {@code null} from the supplier means no deadline. A Lambda passes the invocation's end minus
+     * its time reserve. Default: none (throttling is waited out however long it lasts).
+     */
+    public Builder deadline(Supplier<Instant> deadline) {
+      this.deadline = Objects.requireNonNull(deadline, "deadline");
+      this.timeBudget = null;
+      return this;
+    }
+
+    /** A deadline this long after {@link #build()}; see {@link #deadline(Supplier)}. */
+    public Builder timeBudget(Duration budget) {
+      this.timeBudget = Objects.requireNonNull(budget, "budget");
+      this.deadline = null;
       return this;
     }
 
@@ -189,17 +266,28 @@ public final class KinesisChangeSink implements ChangeSink {
           || (streamArn != null && streamArn.isBlank())) {
         throw new ConfigurationException("KinesisChangeSink's stream name or ARN is blank");
       }
+      Clock c = clock == null ? new MonotonicClock() : clock;
+      Supplier<Instant> due = deadline;
+      if (timeBudget != null) {
+        Instant at = c.instant().plus(timeBudget);
+        due = () -> at;
+      }
       StreamRef stream = new StreamRef(streamName, streamArn);
       return new KinesisChangeSink(
           new SinkEngine(
               client,
               stream,
-              codec,
-              config,
-              payloadStore,
-              clock == null ? new MonotonicClock() : clock,
-              sleeper,
-              metricsListener),
+              new SinkEngine.Parts(
+                  codec,
+                  config,
+                  payloadStore,
+                  c,
+                  sleeper,
+                  metricsListener,
+                  random == null ? new SplittableRandom() : random,
+                  executor,
+                  fence,
+                  due)),
           new ControlBroadcast(client, stream, codec, sleeper, config.maxAttempts()));
     }
   }

@@ -5,8 +5,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How a {@link KinesisChangeSink} batches, aggregates and retries. Immutable; build with {@link
- * #builder()}, which starts from the defaults and validates at {@link Builder#build()}.
+ * How a {@link KinesisChangeSink} batches, aggregates, paces, overlaps calls and retries.
+ * Immutable; build with {@link #builder()}, which starts from the defaults and validates at {@link
+ * Builder#build()}.
  *
  * <p>The size limits default to the classic Kinesis ones (500 entries, 5 MiB per PutRecords
  * request, 1 MiB per record counting data plus partition key). Streams created with a larger
@@ -18,17 +19,30 @@ import java.util.Objects;
  *     than this goes through the payload store (claim check)
  * @param aggregation whether to pack many change records into one Kinesis record, in the KPL
  *     aggregated-record format
- * @param maxAttempts attempts per entry (the first send included) before the sink gives up
+ * @param maxAggregateBytes most bytes in one aggregated Kinesis record (data plus partition key),
+ *     well below {@code maxRecordBytes}: small aggregates pace finely and never wait long for room
+ *     in a shard's second; a change record too large for one goes unaggregated
+ * @param maxCallsInFlight most PutRecords calls in flight at once (1 sends one call at a time on
+ *     the writing thread; more use the sink's own threads or the given executor)
+ * @param callTimeout the longest one call may take (the SDK's {@code apiCallTimeout} on each
+ *     request): a hung call fails and is retried; keep it shorter than a writer's lease margin
+ * @param shardBytesPerSecond a shard's write limit in bytes (data plus partition keys) per second,
+ *     which the sink paces each shard by
+ * @param shardRecordsPerSecond a shard's write limit in records per second
+ * @param maxAttempts attempts per entry (the first send included) before the sink gives up on a
+ *     failure that is not throttling; throttling is retried until the sink's deadline
  * @param initialBackoff wait before the first retry of an entry
  * @param maxBackoff cap on the exponential wait between attempts (before jitter)
  * @param backoffMultiplier growth of the wait from one attempt to the next
  * @param jitter randomisation factor of the wait, in [0, 1): a wait w becomes a uniform random
  *     value in [w(1-jitter), w(1+jitter)]
- * @param maxBufferedRecords records the sink holds before {@code write} sends (the more it holds,
- *     the fuller its batches when a few keys are hot)
- * @param maxBufferedBytes bytes the sink holds before {@code write} sends
- * @param shardMapMaxAge how long the shard map used for aggregation is trusted before it is listed
- *     again (it is also listed again as soon as a record lands in a shard other than predicted)
+ * @param maxBufferedRecords records waiting to be sent (not yet in a call) before {@code write}
+ *     blocks until some are sent (the more it holds, the fuller its batches when a few keys are hot
+ *     or a few shards are full)
+ * @param maxBufferedBytes bytes waiting to be sent before {@code write} blocks
+ * @param shardMapMaxAge how long the shard map (which paces each shard and groups aggregates) is
+ *     trusted before it is listed again; it is also listed again as soon as a record lands in a
+ *     shard other than predicted
  * @param sdkRetries whether the client's own retries stay on; off by default so that one layer,
  *     this sink's, counts attempts per entry (see docs/sink.md)
  */
@@ -37,6 +51,11 @@ public record KinesisSinkConfig(
     long maxRequestBytes,
     int maxRecordBytes,
     boolean aggregation,
+    int maxAggregateBytes,
+    int maxCallsInFlight,
+    Duration callTimeout,
+    long shardBytesPerSecond,
+    int shardRecordsPerSecond,
     int maxAttempts,
     Duration initialBackoff,
     Duration maxBackoff,
@@ -59,12 +78,24 @@ public record KinesisSinkConfig(
   /** Below this a pointer envelope might not fit in a record. */
   static final int MIN_RECORD_BYTES = 4096;
 
+  /**
+   * The default cap of an aggregated record, 64 KiB: measured on the shard-limit simulator (see
+   * docs/performance.md), near the KPL's 50 KiB default.
+   */
+  public static final int DEFAULT_MAX_AGGREGATE_BYTES = 64 * 1024;
+
+  /** A shard's write limits: 1 MiB and 1,000 records per second. */
+  public static final long SHARD_BYTES_PER_SECOND = 1024 * 1024;
+
+  public static final int SHARD_RECORDS_PER_SECOND = 1000;
+
   private static final KinesisSinkConfig DEFAULTS = builder().build();
 
   public KinesisSinkConfig {
     Objects.requireNonNull(initialBackoff, "initialBackoff");
     Objects.requireNonNull(maxBackoff, "maxBackoff");
     Objects.requireNonNull(shardMapMaxAge, "shardMapMaxAge");
+    Objects.requireNonNull(callTimeout, "callTimeout");
     require(
         maxBatchRecords >= 1 && maxBatchRecords <= KINESIS_MAX_BATCH_RECORDS,
         "maxBatchRecords must be in 1.." + KINESIS_MAX_BATCH_RECORDS + ", got " + maxBatchRecords);
@@ -78,6 +109,23 @@ public record KinesisSinkConfig(
             + ") must be >= maxRecordBytes ("
             + maxRecordBytes
             + "), or a full-size record could never be sent");
+    require(
+        maxAggregateBytes >= MIN_RECORD_BYTES && maxAggregateBytes <= maxRecordBytes,
+        "maxAggregateBytes must be in "
+            + MIN_RECORD_BYTES
+            + "..maxRecordBytes ("
+            + maxRecordBytes
+            + "), got "
+            + maxAggregateBytes);
+    require(
+        maxCallsInFlight >= 1 && maxCallsInFlight <= 64,
+        "maxCallsInFlight must be in 1..64, got " + maxCallsInFlight);
+    require(callTimeout.toMillis() >= 1, "callTimeout must be >= 1 ms, got " + callTimeout);
+    require(
+        shardBytesPerSecond >= 1, "shardBytesPerSecond must be >= 1, got " + shardBytesPerSecond);
+    require(
+        shardRecordsPerSecond >= 1,
+        "shardRecordsPerSecond must be >= 1, got " + shardRecordsPerSecond);
     require(maxAttempts >= 1, "maxAttempts must be >= 1, got " + maxAttempts);
     require(
         initialBackoff.toMillis() >= 1, "initialBackoff must be >= 1 ms, got " + initialBackoff);
@@ -109,11 +157,18 @@ public record KinesisSinkConfig(
   }
 
   public Builder toBuilder() {
-    return new Builder()
-        .maxBatchRecords(maxBatchRecords)
+    Builder b = new Builder();
+    if (maxAggregateBytes != Math.min(DEFAULT_MAX_AGGREGATE_BYTES, maxRecordBytes)) {
+      b.maxAggregateBytes(maxAggregateBytes); // else it follows maxRecordBytes as the default does
+    }
+    return b.maxBatchRecords(maxBatchRecords)
         .maxRequestBytes(maxRequestBytes)
         .maxRecordBytes(maxRecordBytes)
         .aggregation(aggregation)
+        .maxCallsInFlight(maxCallsInFlight)
+        .callTimeout(callTimeout)
+        .shardBytesPerSecond(shardBytesPerSecond)
+        .shardRecordsPerSecond(shardRecordsPerSecond)
         .maxAttempts(maxAttempts)
         .initialBackoff(initialBackoff)
         .maxBackoff(maxBackoff)
@@ -137,6 +192,11 @@ public record KinesisSinkConfig(
     private long maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
     private int maxRecordBytes = DEFAULT_MAX_RECORD_BYTES;
     private boolean aggregation = false;
+    private Integer maxAggregateBytes; // default: min(DEFAULT_MAX_AGGREGATE_BYTES, maxRecordBytes)
+    private int maxCallsInFlight = 8;
+    private Duration callTimeout = Duration.ofSeconds(10);
+    private long shardBytesPerSecond = SHARD_BYTES_PER_SECOND;
+    private int shardRecordsPerSecond = SHARD_RECORDS_PER_SECOND;
     private int maxAttempts = 10;
     private Duration initialBackoff = Duration.ofMillis(100);
     private Duration maxBackoff = Duration.ofSeconds(5);
@@ -173,7 +233,37 @@ public record KinesisSinkConfig(
       return this;
     }
 
-    /** Default 10. */
+    /** Default 64 KiB (or {@code maxRecordBytes} when that is smaller). */
+    public Builder maxAggregateBytes(int maxAggregateBytes) {
+      this.maxAggregateBytes = maxAggregateBytes;
+      return this;
+    }
+
+    /** Default 8. */
+    public Builder maxCallsInFlight(int maxCallsInFlight) {
+      this.maxCallsInFlight = maxCallsInFlight;
+      return this;
+    }
+
+    /** Default 10 s. */
+    public Builder callTimeout(Duration callTimeout) {
+      this.callTimeout = callTimeout;
+      return this;
+    }
+
+    /** Default 1 MiB, Kinesis's limit. */
+    public Builder shardBytesPerSecond(long shardBytesPerSecond) {
+      this.shardBytesPerSecond = shardBytesPerSecond;
+      return this;
+    }
+
+    /** Default 1,000, Kinesis's limit. */
+    public Builder shardRecordsPerSecond(int shardRecordsPerSecond) {
+      this.shardRecordsPerSecond = shardRecordsPerSecond;
+      return this;
+    }
+
+    /** Default 10; throttling does not count (it is retried until the sink's deadline). */
     public Builder maxAttempts(int maxAttempts) {
       this.maxAttempts = maxAttempts;
       return this;
@@ -236,6 +326,13 @@ public record KinesisSinkConfig(
           maxRequestBytes,
           maxRecordBytes,
           aggregation,
+          maxAggregateBytes != null
+              ? maxAggregateBytes
+              : Math.min(DEFAULT_MAX_AGGREGATE_BYTES, maxRecordBytes),
+          maxCallsInFlight,
+          callTimeout,
+          shardBytesPerSecond,
+          shardRecordsPerSecond,
           maxAttempts,
           initialBackoff,
           maxBackoff,

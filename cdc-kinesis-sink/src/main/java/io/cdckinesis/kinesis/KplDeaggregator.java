@@ -3,7 +3,9 @@ package io.cdckinesis.kinesis;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
+import io.cdckinesis.kinesis.internal.HashKeys;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -76,6 +78,40 @@ public final class KplDeaggregator {
     } catch (IOException e) {
       throw new KplFormatException("KPL aggregate could not be read", e);
     }
+  }
+
+  /**
+   * The records inside a Kinesis record read from a shard, leaving out the aggregated records whose
+   * hash key (their explicit hash key, else the MD5 of their partition key) lies outside the
+   * shard's range, as the KCL does. Such records are in the shard only because a producer packed
+   * the aggregate with a shard map made stale by a reshard; a producer that follows the KPL (this
+   * library's sink does) sends them again to the shard that owns them. A record that is not an
+   * aggregate is always kept: Kinesis routed it by its own key.
+   *
+   * @param startingHashKey the shard's starting hash key (ListShards' {@code HashKeyRange})
+   * @param endingHashKey the shard's ending hash key
+   * @throws KplFormatException when the record has the magic bytes but is not a valid aggregate
+   */
+  public static List<DeaggregatedRecord> deaggregate(
+      byte[] data,
+      String partitionKey,
+      String explicitHashKey,
+      BigInteger startingHashKey,
+      BigInteger endingHashKey) {
+    List<DeaggregatedRecord> all = deaggregate(data, partitionKey, explicitHashKey);
+    if (all.isEmpty() || !all.get(0).aggregated()) {
+      return all;
+    }
+    for (DeaggregatedRecord d : all) {
+      BigInteger hash =
+          d.explicitHashKey() != null
+              ? new BigInteger(d.explicitHashKey())
+              : HashKeys.of(d.partitionKey());
+      if (hash.compareTo(startingHashKey) < 0 || hash.compareTo(endingHashKey) > 0) {
+        return List.of();
+      }
+    }
+    return all;
   }
 
   private static List<DeaggregatedRecord> parse(CodedInputStream in) throws IOException {

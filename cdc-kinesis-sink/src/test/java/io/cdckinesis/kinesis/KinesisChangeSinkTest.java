@@ -9,10 +9,11 @@ import io.cdckinesis.core.ConfigurationException;
 import io.cdckinesis.core.EnvelopeCodec;
 import io.cdckinesis.core.StoreException;
 import io.cdckinesis.core.spi.PayloadStore;
-import io.cdckinesis.kinesis.testing.FakeKinesis;
 import io.cdckinesis.kinesis.testing.FakeTime;
 import io.cdckinesis.kinesis.testing.ReadBack;
 import io.cdckinesis.kinesis.testing.Rows;
+import io.cdckinesis.kinesis.testing.TestKinesis;
+import io.cdckinesis.local.sim.StoredRecord;
 import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,13 +56,14 @@ class KinesisChangeSinkTest {
   private final FakeTime time = new FakeTime();
   private final EnvelopeCodec codec = EnvelopeCodec.create();
 
-  private KinesisChangeSink.Builder sink(FakeKinesis kinesis, KinesisSinkConfig config) {
+  private KinesisChangeSink.Builder sink(TestKinesis kinesis, KinesisSinkConfig config) {
     return KinesisChangeSink.builder()
-        .client(kinesis)
+        .client(kinesis.client())
         .streamName(STREAM)
         .config(config)
         .clock(time)
-        .sleeper(time);
+        .sleeper(time)
+        .executor(Runnable::run);
   }
 
   /** Rows for {@code keys} customers, {@code perKey} changes each, interleaved; rows count up. */
@@ -77,7 +79,7 @@ class KinesisChangeSinkTest {
   }
 
   private static void assertEveryRowOnceInOrderPerKey(
-      FakeKinesis kinesis, List<ChangeRecord> written) {
+      TestKinesis kinesis, List<ChangeRecord> written) {
     List<ChangeRecord> back = ReadBack.records(kinesis.stored());
     assertThat(back).containsExactlyInAnyOrderElementsOf(written);
     Map<Object, List<Long>> expected = ReadBack.rowsByKey(written);
@@ -90,7 +92,7 @@ class KinesisChangeSinkTest {
 
   @Test
   void writesEveryRecordOnceKeyedByTableAndPrimaryKey() {
-    FakeKinesis kinesis = new FakeKinesis(4);
+    TestKinesis kinesis = new TestKinesis(time, STREAM, 4);
     List<ChangeRecord> rows = interleaved(50, 20);
     try (KinesisChangeSink sink = sink(kinesis, KinesisSinkConfig.defaults()).build()) {
       rows.forEach(sink::write);
@@ -106,7 +108,7 @@ class KinesisChangeSinkTest {
     }
     assertEveryRowOnceInOrderPerKey(kinesis, rows);
     assertThat(kinesis.stored())
-        .extracting(FakeKinesis.Stored::partitionKey)
+        .extracting(StoredRecord::partitionKey)
         .contains("dbo.Customer|0", "dbo.Customer|49");
     // one entry per key per request: 50 keys, 20 changes each -> at least 20 calls, at most 500
     // entries each
@@ -122,8 +124,8 @@ class KinesisChangeSinkTest {
   void survivesTwentyPercentThrottledEntriesWithoutLossOrReordering() {
     Random random = new Random(20260101L);
     AtomicInteger injected = new AtomicInteger();
-    FakeKinesis kinesis =
-        new FakeKinesis(4)
+    TestKinesis kinesis =
+        new TestKinesis(time, STREAM, 4)
             .entryFaults(
                 (e, call) -> {
                   if (random.nextDouble() < 0.2) {
@@ -157,13 +159,14 @@ class KinesisChangeSinkTest {
   void aFailedEntryIsRetriedBeforeLaterRecordsOfItsKeyWhileOtherKeysProceed() {
     // Customer 1's first change fails twice; customers 2 and 3 keep flowing meanwhile.
     AtomicInteger failuresLeft = new AtomicInteger(2);
-    FakeKinesis kinesis =
-        new FakeKinesis(2)
+    String internalFailure = "InternalFailure";
+    TestKinesis kinesis =
+        new TestKinesis(time, STREAM, 2)
             .entryFaults(
                 (e, call) ->
                     e.data().asUtf8String().contains("\"source-row\":1,")
                             && failuresLeft.getAndDecrement() > 0
-                        ? PTE
+                        ? internalFailure
                         : null);
     List<ChangeRecord> rows = new ArrayList<>();
     long row = 1;
@@ -235,7 +238,7 @@ class KinesisChangeSinkTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("transientCallFailures")
   void retriesWholeCallFailuresThenDeliversEverything(String name, RuntimeException fault) {
-    FakeKinesis kinesis = new FakeKinesis(2).failNextCalls(fault, fault, fault);
+    TestKinesis kinesis = new TestKinesis(time, STREAM, 2).failNextCalls(fault, fault, fault);
     List<ChangeRecord> rows = interleaved(20, 5);
     SinkMetrics m;
     try (KinesisChangeSink sink = sink(kinesis, KinesisSinkConfig.defaults()).build()) {
@@ -298,7 +301,7 @@ class KinesisChangeSinkTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("fatalCallFailures")
   void failsAtOnceWithAClearMessageOnNonRetryableErrors(String code, RuntimeException fault) {
-    FakeKinesis kinesis = new FakeKinesis(1).failNextCalls(fault);
+    TestKinesis kinesis = new TestKinesis(time, STREAM, 1).failNextCalls(fault);
     KinesisChangeSink sink = sink(kinesis, KinesisSinkConfig.defaults()).build();
     sink.write(Rows.customer(1, 1, SECRET));
 
@@ -322,8 +325,8 @@ class KinesisChangeSinkTest {
 
   @Test
   void kmsPermissionAndThrottlingMessagesSayWhatToCheck() {
-    FakeKinesis kinesis =
-        new FakeKinesis(1)
+    TestKinesis kinesis =
+        new TestKinesis(time, STREAM, 1)
             .failNextCalls(
                 service(KmsAccessDeniedException.builder(), 400, "KMSAccessDeniedException"));
     KinesisChangeSink sink = sink(kinesis, KinesisSinkConfig.defaults()).build();
@@ -336,8 +339,8 @@ class KinesisChangeSinkTest {
 
   @Test
   void validationMessagesAreLeftOutBecauseTheyMayQuoteKeyValues() {
-    FakeKinesis kinesis =
-        new FakeKinesis(1)
+    TestKinesis kinesis =
+        new TestKinesis(time, STREAM, 1)
             .failNextCalls(
                 InvalidArgumentException.builder()
                     .statusCode(400)
@@ -356,8 +359,9 @@ class KinesisChangeSinkTest {
 
   @Test
   void aNonRetryableEntryErrorFailsAtOnce() {
-    FakeKinesis kinesis =
-        new FakeKinesis(1).entryFaults((e, call) -> call == 1 ? "KMSAccessDeniedException" : null);
+    TestKinesis kinesis =
+        new TestKinesis(time, STREAM, 1)
+            .entryFaults((e, call) -> call == 1 ? "KMSAccessDeniedException" : null);
     KinesisChangeSink sink = sink(kinesis, KinesisSinkConfig.defaults()).build();
     sink.write(Rows.customer(1, 1));
     sink.write(Rows.customer(2, 2));
@@ -368,9 +372,10 @@ class KinesisChangeSinkTest {
   }
 
   @Test
-  void givesUpAfterMaxAttemptsAndAcknowledgesNothingAfterThat() {
-    FakeKinesis kinesis =
-        new FakeKinesis(1).entryFaults((e, call) -> keyOf(e).equals("dbo.Customer|7") ? PTE : null);
+  void givesUpAfterMaxAttemptsOfAFaultAndAcknowledgesNothingAfterThat() {
+    TestKinesis kinesis =
+        new TestKinesis(time, STREAM, 1)
+            .entryFaults((e, call) -> keyOf(e).equals("dbo.Customer|7") ? "InternalFailure" : null);
     KinesisSinkConfig config = KinesisSinkConfig.builder().maxAttempts(4).build();
     KinesisChangeSink sink = sink(kinesis, config).build();
     List<ChangeRecord> rows = interleaved(10, 3);
@@ -379,7 +384,7 @@ class KinesisChangeSinkTest {
     KinesisWriteException e = catchThrowableOfType(KinesisWriteException.class, sink::flush);
 
     assertThat(e.isRetryable()).isTrue();
-    assertThat(e.errorCode()).isEqualTo(PTE);
+    assertThat(e.errorCode()).isEqualTo("InternalFailure");
     assertThat(e.getMessage()).contains(STREAM, "1 entries", "after 4 attempts");
     long attemptsOfKey7 =
         kinesis.requests().stream()
@@ -388,7 +393,7 @@ class KinesisChangeSinkTest {
             .count();
     assertThat(attemptsOfKey7).isEqualTo(4);
     assertThat(sink.metrics().failedEntries()).isEqualTo(1);
-    assertThat(sink.metrics().throttledEntries()).isEqualTo(4);
+    assertThat(sink.metrics().throttledEntries()).isZero();
     // the later changes of customer 7 were never sent
     assertThat(ReadBack.records(kinesis.stored())).noneMatch(r -> r.keyValues().get(0).equals(7L));
     int calls = kinesis.requests().size();
@@ -401,8 +406,56 @@ class KinesisChangeSinkTest {
   }
 
   @Test
+  void throttlingIsWaitedOutBeyondMaxAttemptsUntilItStops() {
+    // customer 7 is throttled 30 times in a row (maxAttempts is 4): no give-up, nothing lost
+    AtomicInteger throttlesLeft = new AtomicInteger(30);
+    TestKinesis kinesis =
+        new TestKinesis(time, STREAM, 1)
+            .entryFaults(
+                (e, call) ->
+                    keyOf(e).equals("dbo.Customer|7") && throttlesLeft.getAndDecrement() > 0
+                        ? PTE
+                        : null);
+    KinesisSinkConfig config = KinesisSinkConfig.builder().maxAttempts(4).build();
+    List<ChangeRecord> rows = interleaved(10, 3);
+    try (KinesisChangeSink sink = sink(kinesis, config).build()) {
+      rows.forEach(sink::write);
+      sink.flush();
+      assertThat(sink.metrics().throttledEntries()).isEqualTo(30);
+      assertThat(sink.metrics().failedEntries()).isZero();
+    }
+    assertEveryRowOnceInOrderPerKey(kinesis, rows);
+    // the shard rested after each throttled answer, longer each time in a row, up to the cap
+    assertThat(time.sleeps()).hasSizeGreaterThanOrEqualTo(30);
+    assertThat(time.sleeps())
+        .allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(Duration.ofMillis(7500)));
+  }
+
+  @Test
+  void throttlingEndsTheSinkRetryablyAtItsDeadline() {
+    TestKinesis kinesis =
+        new TestKinesis(time, STREAM, 2)
+            .entryFaults((e, call) -> keyOf(e).equals("dbo.Customer|7") ? PTE : null);
+    KinesisChangeSink sink =
+        sink(kinesis, KinesisSinkConfig.defaults()).timeBudget(Duration.ofSeconds(30)).build();
+    interleaved(10, 3).forEach(sink::write);
+    java.time.Instant start = time.instant();
+
+    KinesisWriteException e = catchThrowableOfType(KinesisWriteException.class, sink::flush);
+
+    assertThat(e.isRetryable()).isTrue();
+    assertThat(e.errorCode()).isEqualTo(PTE);
+    assertThat(e.getMessage()).contains(STREAM, "deadline", "3 records not acknowledged");
+    assertThat(time.instant()).isBetween(start.plusSeconds(29), start.plusSeconds(31));
+    assertThat(sink.metrics().recordsWritten()).isEqualTo(27);
+    assertThat(sink.metrics().throttledEntries()).isGreaterThan(5);
+    assertThat(ReadBack.records(kinesis.stored())).noneMatch(r -> r.keyValues().get(0).equals(7L));
+    assertThatThrownBy(sink::flush).isInstanceOf(KinesisWriteException.class);
+  }
+
+  @Test
   void batchesStayWithinCountAndByteLimits() {
-    FakeKinesis kinesis = new FakeKinesis(4);
+    TestKinesis kinesis = new TestKinesis(time, STREAM, 4);
     List<ChangeRecord> rows = new ArrayList<>();
     for (int i = 1; i <= 1200; i++) {
       rows.add(Rows.customer(i, i));
@@ -436,7 +489,7 @@ class KinesisChangeSinkTest {
     assertThat(codec.encode(exactlyAtLimit).length + PartitionKeys.of(exactlyAtLimit).length())
         .isEqualTo(limit);
 
-    FakeKinesis kinesis = new FakeKinesis(1);
+    TestKinesis kinesis = new TestKinesis(time, STREAM, 1);
     InMemoryStore store = new InMemoryStore();
     try (KinesisChangeSink sink =
         sink(kinesis, KinesisSinkConfig.defaults()).payloadStore(store).build()) {
@@ -454,7 +507,7 @@ class KinesisChangeSinkTest {
 
   @Test
   void anOversizeRowGoesToThePayloadStoreAndTheStreamGetsAPointer() throws Exception {
-    FakeKinesis kinesis = new FakeKinesis(2);
+    TestKinesis kinesis = new TestKinesis(time, STREAM, 2);
     InMemoryStore store = new InMemoryStore();
     ChangeRecord huge = Rows.customer(5, 9, "z".repeat(1_500_000));
     try (KinesisChangeSink sink =
@@ -466,7 +519,7 @@ class KinesisChangeSinkTest {
       assertThat(sink.metrics().oversizeRecords()).isEqualTo(1);
       assertThat(sink.metrics().recordsWritten()).isEqualTo(3);
     }
-    List<FakeKinesis.Stored> stored = kinesis.stored();
+    List<StoredRecord> stored = kinesis.stored();
     assertThat(stored).hasSize(3);
     var pointer = (io.cdckinesis.core.Envelope.Pointer) codec.decode(stored.get(1).data());
     assertThat(pointer.position()).isEqualTo(huge.position());
@@ -482,7 +535,9 @@ class KinesisChangeSinkTest {
     // the same row again (a retried file) lands under the same name
     String name = store.names.get(0);
     try (KinesisChangeSink again =
-        sink(new FakeKinesis(1), KinesisSinkConfig.defaults()).payloadStore(store).build()) {
+        sink(new TestKinesis(time, STREAM, 1), KinesisSinkConfig.defaults())
+            .payloadStore(store)
+            .build()) {
       again.write(huge);
     }
     assertThat(store.names).containsExactly(name, name);
@@ -491,7 +546,7 @@ class KinesisChangeSinkTest {
 
   @Test
   void anOversizeRowWithoutAPayloadStoreFailsAtOnceNamingTableAndPosition() {
-    FakeKinesis kinesis = new FakeKinesis(1);
+    TestKinesis kinesis = new TestKinesis(time, STREAM, 1);
     KinesisChangeSink sink = sink(kinesis, KinesisSinkConfig.defaults()).build();
     ChangeRecord huge = Rows.customer(5, 9, SECRET + "z".repeat(1_500_000));
     KinesisWriteException e =
@@ -520,7 +575,9 @@ class KinesisChangeSinkTest {
           }
         };
     KinesisChangeSink sink =
-        sink(new FakeKinesis(1), KinesisSinkConfig.defaults()).payloadStore(failing).build();
+        sink(new TestKinesis(time, STREAM, 1), KinesisSinkConfig.defaults())
+            .payloadStore(failing)
+            .build();
     sink.write(Rows.customer(1, 1));
     assertThatThrownBy(() -> sink.write(Rows.customer(1, 2, "z".repeat(1_100_000))))
         .isInstanceOf(StoreException.class);
@@ -531,7 +588,7 @@ class KinesisChangeSinkTest {
 
   @Test
   void writeSendsFullBatchesAsTheBufferFillsAndFlushSendsTheRest() {
-    FakeKinesis kinesis = new FakeKinesis(1);
+    TestKinesis kinesis = new TestKinesis(time, STREAM, 1);
     KinesisSinkConfig config =
         KinesisSinkConfig.builder().maxBatchRecords(100).maxBufferedRecords(100).build();
     KinesisChangeSink sink = sink(kinesis, config).build();
@@ -548,7 +605,8 @@ class KinesisChangeSinkTest {
 
   @Test
   void reportsMetricsAfterEveryCall() {
-    FakeKinesis kinesis = new FakeKinesis(1).entryFaults((e, call) -> call == 1 ? PTE : null);
+    TestKinesis kinesis =
+        new TestKinesis(time, STREAM, 1).entryFaults((e, call) -> call == 1 ? PTE : null);
     List<SinkMetrics> seen = new ArrayList<>();
     try (KinesisChangeSink sink =
         sink(kinesis, KinesisSinkConfig.defaults()).metricsListener(seen::add).build()) {
@@ -559,15 +617,15 @@ class KinesisChangeSinkTest {
     assertThat(seen.get(0).throttledEntries()).isEqualTo(2);
     assertThat(seen.get(0).recordsWritten()).isZero();
     assertThat(seen.get(1))
-        .isEqualTo(new SinkMetrics(2, seen.get(1).bytesWritten(), 2, 2, 2, 2, 0, 0));
+        .isEqualTo(new SinkMetrics(2, seen.get(1).bytesWritten(), 2, 2, 2, 2, 0, 0, 0, 1));
   }
 
   @Test
   void anInterruptWhileWaitingToRetryStopsTheSinkRetryably() {
-    FakeKinesis kinesis = new FakeKinesis(1).entryFaults((e, call) -> PTE);
+    TestKinesis kinesis = new TestKinesis(time, STREAM, 1).entryFaults((e, call) -> PTE);
     KinesisChangeSink sink =
         KinesisChangeSink.builder()
-            .client(kinesis)
+            .client(kinesis.client())
             .streamName(STREAM)
             .clock(time)
             .sleeper(
@@ -589,23 +647,28 @@ class KinesisChangeSinkTest {
 
   @Test
   void theBuilderNeedsAClientAndExactlyOneStream() {
-    FakeKinesis k = new FakeKinesis(1);
+    TestKinesis k = new TestKinesis(time, STREAM, 1);
     assertThatThrownBy(() -> KinesisChangeSink.builder().streamName("s").build())
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("KinesisClient");
-    assertThatThrownBy(() -> KinesisChangeSink.builder().client(k).build())
+    assertThatThrownBy(() -> KinesisChangeSink.builder().client(k.client()).build())
         .isInstanceOf(ConfigurationException.class);
     assertThatThrownBy(
-            () -> KinesisChangeSink.builder().client(k).streamName("s").streamArn("arn").build())
+            () ->
+                KinesisChangeSink.builder()
+                    .client(k.client())
+                    .streamName("s")
+                    .streamArn("arn")
+                    .build())
         .isInstanceOf(ConfigurationException.class);
   }
 
   @Test
   void writesByStreamArnWhenGivenOne() {
-    FakeKinesis kinesis = new FakeKinesis(1);
+    TestKinesis kinesis = new TestKinesis(time, "cdc", 1);
     String arn = "arn:aws:kinesis:eu-west-1:123456789012:stream/cdc";
     try (KinesisChangeSink sink =
-        KinesisChangeSink.builder().client(kinesis).streamArn(arn).build()) {
+        KinesisChangeSink.builder().client(kinesis.client()).streamArn(arn).build()) {
       sink.write(Rows.customer(1, 1));
     }
     assertThat(kinesis.requests().get(0).streamARN()).isEqualTo(arn);

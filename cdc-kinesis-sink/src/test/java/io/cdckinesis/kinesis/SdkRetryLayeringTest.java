@@ -43,9 +43,18 @@ class SdkRetryLayeringTest {
     System.setProperty("aws.cborEnabled", "false"); // answer in JSON, as Kinesis also can
   }
 
-  /** Answers each HTTP request with the function's response, counting requests. */
+  /**
+   * Answers each PutRecords request with the function's response, counting requests; ListShards
+   * gets a one-shard stream (the sink lists shards to pace them).
+   */
   static final class ScriptedHttp implements SdkHttpClient {
+    static final String ONE_SHARD =
+        "{\"Shards\":[{\"ShardId\":\"shardId-000000000000\",\"HashKeyRange\":"
+            + "{\"StartingHashKey\":\"0\",\"EndingHashKey\":"
+            + "\"340282366920938463463374607431768211455\"},\"SequenceNumberRange\":"
+            + "{\"StartingSequenceNumber\":\"1\"}}]}";
     final List<JsonNode> requests = new ArrayList<>();
+    final List<JsonNode> listings = new ArrayList<>();
     private final Function<JsonNode, Answer> script;
 
     ScriptedHttp(Function<JsonNode, Answer> script) {
@@ -61,10 +70,25 @@ class SdkRetryLayeringTest {
           try (InputStream in = request.contentStreamProvider().orElseThrow().newStream()) {
             body = JSON.readTree(in);
           }
+          boolean listing =
+              request
+                  .httpRequest()
+                  .firstMatchingHeader("X-Amz-Target")
+                  .orElse("")
+                  .endsWith(".ListShards");
+          Answer a;
           synchronized (requests) {
-            requests.add(body);
+            if (listing) {
+              listings.add(body);
+              a = new Answer(200, ONE_SHARD, null);
+            } else {
+              requests.add(body);
+              a = null;
+            }
           }
-          Answer a = script.apply(body);
+          if (a == null) {
+            a = script.apply(body);
+          }
           if (a.io != null) {
             throw a.io;
           }
@@ -138,6 +162,7 @@ class SdkRetryLayeringTest {
         .config(config)
         .clock(time)
         .sleeper(time)
+        .executor(Runnable::run)
         .build();
   }
 

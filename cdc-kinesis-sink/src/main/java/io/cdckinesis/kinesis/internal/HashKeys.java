@@ -11,6 +11,9 @@ public final class HashKeys {
   /** The largest hash key, 2^128 - 1. */
   public static final BigInteger MAX = BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE);
 
+  /** One digest per thread: looking one up for every record costs more than hashing the key. */
+  private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(HashKeys::newMd5);
+
   private HashKeys() {}
 
   public static BigInteger of(String partitionKey) {
@@ -21,7 +24,14 @@ public final class HashKeys {
     return md5Digest().digest(bytes);
   }
 
+  /** This thread's MD5 digest, reset. */
   static MessageDigest md5Digest() {
+    MessageDigest d = MD5.get();
+    d.reset();
+    return d;
+  }
+
+  private static MessageDigest newMd5() {
     try {
       return MessageDigest.getInstance("MD5");
     } catch (NoSuchAlgorithmException e) {

@@ -12,6 +12,8 @@ final class MetricsCounter {
   long throttledEntries;
   long failedEntries;
   long oversizeRecords;
+  long reroutedRecords;
+  int openShards;
 
   SinkMetrics snapshot() {
     return new SinkMetrics(
@@ -22,6 +24,8 @@ final class MetricsCounter {
         retriedEntries,
         throttledEntries,
         failedEntries,
-        oversizeRecords);
+        oversizeRecords,
+        reroutedRecords,
+        openShards);
   }
 }

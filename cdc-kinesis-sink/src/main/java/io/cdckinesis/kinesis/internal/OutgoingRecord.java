@@ -1,114 +1,59 @@
 package io.cdckinesis.kinesis.internal;
 
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 
 /**
- * One PutRecords entry: a single change record or a KPL aggregate of several. Built once and sent
- * unchanged on every attempt, so an aggregate stays atomic: its change records are written
- * together, in order, or not at all.
+ * One PutRecords entry as dispatched: a single change record, or a KPL aggregate of several of the
+ * same shard, with the lane (shard) that paced it and what it took from that shard's budget. Built
+ * for one call; a failed entry's change records go back to their keys and are packed again.
  */
-public final class OutgoingRecord {
+final class OutgoingRecord {
 
-  private final List<UserRecord> userRecords;
-  private final Set<String> keys;
-  private final PutRecordsRequestEntry entry;
-  private final int kinesisBytes;
-  private final String predictedShard;
-  private int attempts;
-  private long readyAtNanos;
+  final List<PendingRecord> records;
+  final PutRecordsRequestEntry entry;
+  final int kinesisBytes;
+  final boolean aggregated;
+  final Backlog.Lane lane;
+  final ShardPacer.Slot slot; // null when the lane is not paced
 
   private OutgoingRecord(
-      List<UserRecord> userRecords,
+      List<PendingRecord> records,
       String partitionKey,
-      String explicitHashKey,
       byte[] data,
-      String predictedShard) {
-    this.userRecords = List.copyOf(userRecords);
-    Set<String> k = new LinkedHashSet<>();
-    for (UserRecord u : userRecords) {
-      k.add(u.partitionKey());
-    }
-    this.keys = Set.copyOf(k);
+      int kinesisBytes,
+      boolean aggregated,
+      Backlog.Lane lane,
+      ShardPacer.Slot slot) {
+    this.records = records;
     this.entry =
         PutRecordsRequestEntry.builder()
             .partitionKey(partitionKey)
-            .explicitHashKey(explicitHashKey)
             .data(SdkBytes.fromByteArrayUnsafe(data))
             .build();
-    this.kinesisBytes =
-        data.length
-            + (userRecords.size() == 1
-                ? userRecords.get(0).partitionKeyBytes()
-                : utf8(partitionKey));
-    this.predictedShard = predictedShard;
+    this.kinesisBytes = kinesisBytes;
+    this.aggregated = aggregated;
+    this.lane = lane;
+    this.slot = slot;
   }
 
   /** A change record sent on its own; Kinesis routes it by its partition key. */
-  public static OutgoingRecord single(UserRecord u, String predictedShard) {
-    return new OutgoingRecord(List.of(u), u.partitionKey(), null, u.data(), predictedShard);
+  static OutgoingRecord single(PendingRecord p, Backlog.Lane lane, ShardPacer.Slot slot) {
+    UserRecord u = p.record;
+    return new OutgoingRecord(
+        List.of(p), u.partitionKey(), u.data(), u.kinesisBytes(), false, lane, slot);
   }
 
-  /** A KPL aggregate routed by an explicit hash key. */
+  /** A KPL aggregate, routed by its first record's partition key. */
   static OutgoingRecord aggregate(
-      List<UserRecord> records,
-      String partitionKey,
-      String explicitHashKey,
-      byte[] data,
-      String predictedShard) {
-    return new OutgoingRecord(records, partitionKey, explicitHashKey, data, predictedShard);
+      List<PendingRecord> records, KplAggregate a, Backlog.Lane lane, ShardPacer.Slot slot) {
+    return new OutgoingRecord(
+        List.copyOf(records), a.partitionKey(), a.serialize(), a.kinesisBytes(), true, lane, slot);
   }
 
-  /** The first change record's arrival number: retries are sent in this order. */
-  public long seq() {
-    return userRecords.get(0).seq();
-  }
-
-  public List<UserRecord> userRecords() {
-    return userRecords;
-  }
-
-  /** The partition keys of the change records inside. */
-  public Set<String> keys() {
-    return keys;
-  }
-
-  public PutRecordsRequestEntry entry() {
-    return entry;
-  }
-
-  /** Data plus partition key, as Kinesis meters it. */
-  public int kinesisBytes() {
-    return kinesisBytes;
-  }
-
-  /** The shard the shard map expects it in, or {@code null} when not known. */
-  public String predictedShard() {
-    return predictedShard;
-  }
-
-  public int attempts() {
-    return attempts;
-  }
-
-  /** Counts one more send; returns the new count. */
-  public int recordAttempt() {
-    return ++attempts;
-  }
-
-  public long readyAtNanos() {
-    return readyAtNanos;
-  }
-
-  public void readyAt(long nanos) {
-    this.readyAtNanos = nanos;
-  }
-
-  private static int utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8).length;
+  /** The shard the shard map expected it in, or {@code null} when unknown. */
+  String predictedShard() {
+    return lane.shardId;
   }
 }

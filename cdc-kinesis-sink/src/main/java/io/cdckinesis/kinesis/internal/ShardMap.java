@@ -3,49 +3,58 @@ package io.cdckinesis.kinesis.internal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
- * The open shards of a stream and the hash-key range each one owns, to predict where a partition
- * key goes (Kinesis routes by MD5 of the key). Immutable.
+ * A stream's shards as one ListShards listing showed them: the open shards and the hash-key range
+ * each owns, to predict where a partition key goes (Kinesis routes by MD5 of the key), and the
+ * range of every listed shard, closed ones included, to tell which records of an aggregate belong
+ * to the shard it landed in. Immutable.
  */
 public final class ShardMap {
 
-  private final List<String> shardIds;
+  private final List<String> openIds;
   private final BigInteger[] starts;
   private final BigInteger[] ends;
+  private final Map<String, BigInteger[]> ranges;
 
-  private ShardMap(List<Range> ranges) {
-    this.shardIds = new ArrayList<>(ranges.size());
-    this.starts = new BigInteger[ranges.size()];
-    this.ends = new BigInteger[ranges.size()];
-    for (int i = 0; i < ranges.size(); i++) {
-      shardIds.add(ranges.get(i).shardId);
-      starts[i] = ranges.get(i).start;
-      ends[i] = ranges.get(i).end;
+  private ShardMap(List<Range> open, Map<String, BigInteger[]> ranges) {
+    this.openIds = new ArrayList<>(open.size());
+    this.starts = new BigInteger[open.size()];
+    this.ends = new BigInteger[open.size()];
+    for (int i = 0; i < open.size(); i++) {
+      openIds.add(open.get(i).shardId);
+      starts[i] = open.get(i).start;
+      ends[i] = open.get(i).end;
     }
+    this.ranges = ranges;
   }
 
-  /** From a ListShards listing: closed shards (with an ending sequence number) are left out. */
+  /** From a ListShards listing; shards with an ending sequence number are closed. */
   public static ShardMap of(List<Shard> shards) {
     List<Range> open = new ArrayList<>();
+    Map<String, BigInteger[]> ranges = new HashMap<>();
     for (Shard s : shards) {
-      if (s.sequenceNumberRange() != null
-          && s.sequenceNumberRange().endingSequenceNumber() != null) {
+      if (s.hashKeyRange() == null) {
         continue;
       }
-      open.add(
-          new Range(
-              s.shardId(),
-              new BigInteger(s.hashKeyRange().startingHashKey()),
-              new BigInteger(s.hashKeyRange().endingHashKey())));
+      BigInteger start = new BigInteger(s.hashKeyRange().startingHashKey());
+      BigInteger end = new BigInteger(s.hashKeyRange().endingHashKey());
+      ranges.put(s.shardId(), new BigInteger[] {start, end});
+      boolean closed =
+          s.sequenceNumberRange() != null && s.sequenceNumberRange().endingSequenceNumber() != null;
+      if (!closed) {
+        open.add(new Range(s.shardId(), start, end));
+      }
     }
     open.sort(Comparator.comparing((Range r) -> r.start));
-    return new ShardMap(open);
+    return new ShardMap(open, ranges);
   }
 
-  /** The shard owning a hash key, or {@code null} when no open shard covers it. */
+  /** The open shard owning a hash key, or {@code null} when no open shard covers it. */
   public String shardFor(BigInteger hashKey) {
     int lo = 0;
     int hi = starts.length - 1;
@@ -56,18 +65,32 @@ public final class ShardMap {
       } else if (ends[mid].compareTo(hashKey) < 0) {
         lo = mid + 1;
       } else {
-        return shardIds.get(mid);
+        return openIds.get(mid);
       }
     }
     return null;
   }
 
+  /**
+   * Whether a listed shard's range holds a hash key; {@code false} for a shard not in the listing.
+   */
+  public boolean owns(String shardId, BigInteger hashKey) {
+    BigInteger[] r = ranges.get(shardId);
+    return r != null && r[0].compareTo(hashKey) <= 0 && r[1].compareTo(hashKey) >= 0;
+  }
+
+  /** Whether the listing has this shard (open or closed). */
+  public boolean knows(String shardId) {
+    return ranges.containsKey(shardId);
+  }
+
+  /** Open shards. */
   public int size() {
-    return shardIds.size();
+    return openIds.size();
   }
 
   public boolean contains(String shardId) {
-    return shardIds.contains(shardId);
+    return openIds.contains(shardId);
   }
 
   private record Range(String shardId, BigInteger start, BigInteger end) {}

@@ -13,9 +13,11 @@ import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
- * Keeps the stream's shard map for aggregation: lists the shards on first use, again after {@link
+ * Keeps the stream's shard map: lists the shards on first use, again after {@link
  * KinesisSinkConfig#shardMapMaxAge()}, and again as soon as a record lands in a shard other than
- * predicted (a reshard). Listing failures are retried under the sink's policy.
+ * predicted (a reshard). Each listing has a generation number, so that many late answers from calls
+ * made with one old map cause one listing, not one each. Listing failures are retried under the
+ * sink's policy.
  */
 final class ShardMapSource {
 
@@ -28,6 +30,7 @@ final class ShardMapSource {
   private final Timing timing;
   private final AwsRequestOverrideConfiguration override;
   private ShardMap map;
+  private long generation;
   private long listedAtNanos;
   private boolean stale;
 
@@ -52,6 +55,7 @@ final class ShardMapSource {
         || stale
         || timing.nowNanos() - listedAtNanos >= config.shardMapMaxAge().toNanos()) {
       map = list();
+      generation++;
       listedAtNanos = timing.nowNanos();
       stale = false;
       LOG.debug("stream {} has {} open shards", stream, map.size());
@@ -59,8 +63,22 @@ final class ShardMapSource {
     return map;
   }
 
-  /** A record predicted for one shard landed in another: list the shards before the next batch. */
-  void landedElsewhere(String predicted, String actual) {
+  /** The map's generation: grows by one with every listing. */
+  long generation() {
+    return generation;
+  }
+
+  /**
+   * A record predicted for one shard landed in another. Unless the map has been listed since the
+   * call was made ({@code callGeneration}) and knows that shard, it is listed again before the next
+   * use.
+   *
+   * @return whether the map in use is older than the landing shows (so it will be listed again)
+   */
+  boolean landedElsewhere(long callGeneration, String predicted, String actual) {
+    if (callGeneration < generation && map != null && map.knows(actual)) {
+      return false; // listed since that call was made, and the listing knows that shard
+    }
     if (!stale) {
       LOG.info(
           "a record for stream {} landed in shard {}, not {} as predicted; listing shards again",
@@ -69,6 +87,7 @@ final class ShardMapSource {
           predicted);
     }
     stale = true;
+    return true;
   }
 
   private ShardMap list() {
@@ -83,9 +102,7 @@ final class ShardMapSource {
           } else {
             b.nextToken(next); // with a token, the stream must not be named again
           }
-          if (override != null) {
-            b.overrideConfiguration(override);
-          }
+          b.overrideConfiguration(override);
           ListShardsResponse page = client.listShards(b.build());
           shards.addAll(page.shards());
           next = page.nextToken();
@@ -98,7 +115,8 @@ final class ShardMapSource {
           throw WriteFailures.interrupted(stream, "ListShards", e);
         }
         if (!policy.retries(e)) {
-          throw WriteFailures.fatal(stream, code, e, "ListShards (needed for aggregation)");
+          throw WriteFailures.fatal(
+              stream, code, e, "ListShards (the sink paces shards by the shard map)");
         }
         if (!policy.hasAttemptsLeft(attempt)) {
           throw new KinesisWriteException(
@@ -106,7 +124,7 @@ final class ShardMapSource {
               code,
               "ListShards on stream "
                   + stream
-                  + " (needed for aggregation) failed "
+                  + " (the sink paces shards by the shard map) failed "
                   + attempt
                   + " times, last with "
                   + code,

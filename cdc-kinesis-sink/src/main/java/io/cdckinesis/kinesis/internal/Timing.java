@@ -18,6 +18,10 @@ final class Timing {
     this.stream = stream;
   }
 
+  Instant now() {
+    return clock.instant();
+  }
+
   long nowNanos() {
     Instant t = clock.instant();
     return t.getEpochSecond() * 1_000_000_000L + t.getNano();

@@ -31,15 +31,22 @@ public record UserRecord(
       boolean pointer,
       TableId table,
       SourcePosition position) {
+    byte[] key = partitionKey.getBytes(StandardCharsets.UTF_8);
     return new UserRecord(
         seq,
         partitionKey,
-        partitionKey.getBytes(StandardCharsets.UTF_8).length,
-        HashKeys.of(partitionKey),
+        key.length,
+        new BigInteger(1, HashKeys.md5(key)),
         data,
         pointer,
         table,
         position);
+  }
+
+  /** The same record with other data (a pointer envelope in place of an oversize row). */
+  public UserRecord withData(byte[] newData, boolean isPointer) {
+    return new UserRecord(
+        seq, partitionKey, partitionKeyBytes, hashKey, newData, isPointer, table, position);
   }
 
   /** Bytes Kinesis meters for this record on its own: data plus partition key. */

@@ -29,6 +29,24 @@ final class WriteFailures {
         true);
   }
 
+  static KinesisWriteException deadlinePassed(
+      StreamRef stream, long unacknowledged, long throttled, String lastCode) {
+    return new KinesisWriteException(
+        stream.toString(),
+        lastCode,
+        "stopped writing to stream "
+            + stream
+            + " at its deadline with "
+            + unacknowledged
+            + " records not acknowledged ("
+            + throttled
+            + " entries throttled so far"
+            + (lastCode == null ? "" : ", last error " + lastCode)
+            + "); no record after them is acknowledged",
+        null,
+        true);
+  }
+
   static KinesisWriteException rejectedEntries(StreamRef stream, int entries, String code) {
     return new KinesisWriteException(
         stream.toString(),
@@ -96,8 +114,7 @@ final class WriteFailures {
     }
     return switch (code) {
       case "AccessDeniedException", "AccessDenied" ->
-          "the writer lacks permission (kinesis:PutRecords, and kinesis:ListShards with"
-              + " aggregation)";
+          "the writer lacks permission (it needs kinesis:PutRecords and kinesis:ListShards)";
       case "ResourceNotFoundException" -> "the stream does not exist in this account and region";
       case "InvalidArgumentException", "ValidationException" ->
           "the request is invalid (are the sink's size limits above the stream's?)";

@@ -79,6 +79,14 @@ class KplAggregateTest {
     return triples;
   }
 
+  private static KplAggregate aggregate(List<UserRecord> records, int cap) {
+    KplAggregate a = new KplAggregate(records.get(0), cap);
+    for (UserRecord u : records.subList(1, records.size())) {
+      assertThat(a.tryAdd(u)).isTrue();
+    }
+    return a;
+  }
+
   @Test
   void aggregatesReadTheSameWithTheKclAndWithOurDeaggregator() {
     List<UserRecord> records = new ArrayList<>();
@@ -88,56 +96,80 @@ class KplAggregateTest {
       records.add(
           user(key, "{\"n\":" + i + ",\"pad\":\"" + "é".repeat(random.nextInt(50)) + "\"}"));
     }
-    KplAggregate a = new KplAggregate(records.get(0), "shardId-000000000000", ONE_MIB);
-    for (UserRecord u : records.subList(1, records.size())) {
-      assertThat(a.tryAdd(u)).isTrue();
-    }
-    OutgoingRecord out = a.toOutgoing();
-    byte[] bytes = out.entry().data().asByteArray();
-    String key = out.entry().partitionKey();
-    String ehk = out.entry().explicitHashKey();
+    KplAggregate a = aggregate(records, ONE_MIB);
+    byte[] bytes = a.serialize();
+    String key = a.partitionKey();
 
     assertThat(KplDeaggregator.isAggregated(bytes)).isTrue();
     assertThat(key).isEqualTo(records.get(0).partitionKey());
-    assertThat(ehk).isEqualTo(HashKeys.of(records.get(0).partitionKey()).toString());
     List<List<Object>> expected = new ArrayList<>();
     for (UserRecord u : records) {
       expected.add(
-          Arrays.asList(u.partitionKey(), ehk, new String(u.data(), StandardCharsets.UTF_8)));
+          Arrays.asList(u.partitionKey(), null, new String(u.data(), StandardCharsets.UTF_8)));
     }
-    assertThat(ours(bytes, key, ehk)).isEqualTo(expected);
-    assertThat(kcl(bytes, key, ehk, null, null)).isEqualTo(expected);
-    assertThat(KplDeaggregator.deaggregate(bytes, key, ehk))
+    assertThat(ours(bytes, key, null)).isEqualTo(expected);
+    assertThat(kcl(bytes, key, null, null, null)).isEqualTo(expected);
+    assertThat(KplDeaggregator.deaggregate(bytes, key, null))
         .extracting(DeaggregatedRecord::subSequenceNumber)
         .containsExactlyElementsOf(java.util.stream.LongStream.range(0, 200).boxed().toList());
   }
 
   @Test
-  void theKclKeepsEveryRecordWhenCheckingTheShardRangeTheAggregateLandedIn() {
-    // Keys from all over the hash space in one aggregate (as after a stale shard map): the KCL
-    // drops records whose hash key is outside the shard, so each carries the aggregate's.
+  void readingAShardDropsAnAggregateWithKeysItDoesNotOwnAsTheKclDoes() {
+    // Keys from all over the hash space in one aggregate (as packed with a stale shard map): a
+    // reader of either half drops the whole aggregate, exactly as the KCL does.
     List<UserRecord> records = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
       records.add(user("dbo.T|" + i, "{\"i\":" + i + "}"));
     }
-    KplAggregate a = new KplAggregate(records.get(0), "shardId-000000000000", ONE_MIB);
-    records.subList(1, records.size()).forEach(a::tryAdd);
-    OutgoingRecord out = a.toOutgoing();
-    BigInteger ehk = new BigInteger(out.entry().explicitHashKey());
-    // a narrow shard around the aggregate's hash key
-    List<List<Object>> read =
-        kcl(
-            out.entry().data().asByteArray(),
-            out.entry().partitionKey(),
-            out.entry().explicitHashKey(),
-            ehk.subtract(BigInteger.TEN),
-            ehk.add(BigInteger.TEN));
-    assertThat(read).hasSize(50);
+    byte[] bytes = aggregate(records, ONE_MIB).serialize();
+    BigInteger half = BigInteger.ONE.shiftLeft(127);
+    BigInteger[][] ranges = {
+      {BigInteger.ZERO, half.subtract(BigInteger.ONE)},
+      {half, HashKeys.MAX},
+      {BigInteger.ZERO, HashKeys.MAX}
+    };
+    int[] expected = {0, 0, 50};
+    for (int r = 0; r < ranges.length; r++) {
+      BigInteger start = ranges[r][0];
+      BigInteger end = ranges[r][1];
+      List<List<Object>> mine = new ArrayList<>();
+      for (DeaggregatedRecord d : KplDeaggregator.deaggregate(bytes, "dbo.T|0", null, start, end)) {
+        mine.add(
+            Arrays.asList(
+                d.partitionKey(),
+                d.explicitHashKey(),
+                new String(d.data(), StandardCharsets.UTF_8)));
+      }
+      assertThat(mine).hasSize(expected[r]).isEqualTo(kcl(bytes, "dbo.T|0", null, start, end));
+    }
+    // keys of one half only: that half's reader keeps them all
+    List<UserRecord> lower = new ArrayList<>();
+    for (int i = 0; lower.size() < 10; i++) {
+      UserRecord u = user("dbo.T|" + i, "{}");
+      if (u.hashKey().compareTo(half) < 0) {
+        lower.add(u);
+      }
+    }
+    byte[] low = aggregate(lower, ONE_MIB).serialize();
+    assertThat(
+            KplDeaggregator.deaggregate(
+                low,
+                lower.get(0).partitionKey(),
+                null,
+                BigInteger.ZERO,
+                half.subtract(BigInteger.ONE)))
+        .hasSize(10);
+    // a plain record is never dropped: Kinesis routed it by its own key
+    byte[] plain = "{}".getBytes(StandardCharsets.UTF_8);
+    assertThat(
+            KplDeaggregator.deaggregate(plain, "dbo.T|1", null, BigInteger.ZERO, BigInteger.ZERO))
+        .hasSize(1);
   }
 
   @Test
   void theProtobufIsWhatTheKplSchemaDescribes() throws Exception {
-    KplAggregate a = new KplAggregate(user("k1", "a"), "s", ONE_MIB);
+    KplAggregate a = new KplAggregate(user("k1", "a"), ONE_MIB);
     a.tryAdd(user("k2", "bb"));
     a.tryAdd(user("k1", "ccc"));
     byte[] bytes = a.serialize();
@@ -149,25 +181,26 @@ class KplAggregateTest {
 
     Messages.AggregatedRecord parsed = Messages.AggregatedRecord.parseFrom(pb);
     assertThat(parsed.getPartitionKeyTableList()).containsExactly("k1", "k2");
-    assertThat(parsed.getExplicitHashKeyTableList()).containsExactly(HashKeys.of("k1").toString());
+    assertThat(parsed.getExplicitHashKeyTableList()).isEmpty();
     assertThat(parsed.getRecordsList())
         .extracting(
             r -> r.getPartitionKeyIndex(),
-            r -> r.getExplicitHashKeyIndex(),
+            r -> r.hasExplicitHashKeyIndex(),
             r -> r.getData().toStringUtf8())
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(0L, 0L, "a"),
-            org.assertj.core.groups.Tuple.tuple(1L, 0L, "bb"),
-            org.assertj.core.groups.Tuple.tuple(0L, 0L, "ccc"));
+            org.assertj.core.groups.Tuple.tuple(0L, false, "a"),
+            org.assertj.core.groups.Tuple.tuple(1L, false, "bb"),
+            org.assertj.core.groups.Tuple.tuple(0L, false, "ccc"));
     // our size bookkeeping equals the protobuf library's own
     assertThat(parsed.getSerializedSize()).isEqualTo(pb.length);
   }
 
   @Test
-  void anAggregateFillsToExactlyTheRecordLimitAndNoFurther() {
+  void anAggregateFillsToExactlyItsCapAndNoFurther() {
     int limit = 4096;
     UserRecord first = user("key-0", new byte[100]);
-    KplAggregate a = new KplAggregate(first, "s", limit);
+    KplAggregate a = new KplAggregate(first, limit);
+    assertThat(KplAggregate.sizeAlone(first)).isEqualTo(a.kinesisBytes());
     int i = 1;
     while (true) {
       int room = limit - a.kinesisBytes();
@@ -191,16 +224,10 @@ class KplAggregateTest {
     byte[] data = new byte[ONE_MIB - 30];
     UserRecord big = user("k", data);
     assertThat(big.kinesisBytes()).isLessThanOrEqualTo(ONE_MIB);
-    assertThat(KplAggregate.fitsAlone(big, ONE_MIB)).isFalse();
-    assertThat(KplAggregate.fitsAlone(user("k", new byte[ONE_MIB - 200]), ONE_MIB)).isTrue();
-  }
-
-  @Test
-  void aLoneRecordIsSentUnaggregated() {
-    UserRecord u = user("k", "{\"x\":1}");
-    OutgoingRecord out = new KplAggregate(u, "s", ONE_MIB).toOutgoing();
-    assertThat(out.entry().data().asUtf8String()).isEqualTo("{\"x\":1}");
-    assertThat(out.entry().explicitHashKey()).isNull();
+    assertThat(KplAggregate.sizeAlone(big)).isGreaterThan(ONE_MIB);
+    assertThat(KplAggregate.sizeAlone(user("k", new byte[ONE_MIB - 200]))).isLessThan(ONE_MIB);
+    assertThatThrownBy(() -> new KplAggregate(big, ONE_MIB))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -219,7 +246,7 @@ class KplAggregateTest {
 
   @Test
   void aDamagedAggregateIsAnError() {
-    KplAggregate a = new KplAggregate(user("k1", "a"), "s", ONE_MIB);
+    KplAggregate a = new KplAggregate(user("k1", "a"), ONE_MIB);
     a.tryAdd(user("k2", "b"));
     byte[] bytes = a.serialize();
     bytes[10] ^= 1;

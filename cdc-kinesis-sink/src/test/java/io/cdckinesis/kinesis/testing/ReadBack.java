@@ -4,21 +4,22 @@ import io.cdckinesis.core.ChangeRecord;
 import io.cdckinesis.core.EnvelopeCodec;
 import io.cdckinesis.kinesis.DeaggregatedRecord;
 import io.cdckinesis.kinesis.KplDeaggregator;
+import io.cdckinesis.local.sim.StoredRecord;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Decodes what a fake stream holds back into change records. */
+/** Decodes what a simulated stream holds back into change records. */
 public final class ReadBack {
 
   private ReadBack() {}
 
-  /** Every change record in the order the fake stored them (aggregates unpacked in place). */
-  public static List<ChangeRecord> records(List<FakeKinesis.Stored> stored) {
+  /** Every change record in the order stored (aggregates unpacked in place). */
+  public static List<ChangeRecord> records(List<StoredRecord> stored) {
     EnvelopeCodec codec = EnvelopeCodec.create();
     List<ChangeRecord> out = new ArrayList<>();
-    for (FakeKinesis.Stored s : stored) {
+    for (StoredRecord s : stored) {
       for (DeaggregatedRecord d :
           KplDeaggregator.deaggregate(s.data(), s.partitionKey(), s.explicitHashKey())) {
         out.add(codec.decodeRecord(d.data()));

@@ -124,6 +124,15 @@ final class LoadCommand implements Callable<Integer> {
               + " such a row stops the load.")
   private String payloadStore;
 
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      description =
+          "Stop with exit 1 when records are still not acknowledged after this long (ISO-8601,"
+              + " e.g. PT30M): a stream at its limits throttles, and throttling is waited out"
+              + " until then. Default: no limit.")
+  private Duration timeout;
+
   @Parameters(
       paramLabel = "SOURCE",
       arity = "1..*",
@@ -311,6 +320,9 @@ final class LoadCommand implements Callable<Integer> {
       sinkBuilder.streamArn(stream);
     } else {
       sinkBuilder.streamName(stream);
+    }
+    if (timeout != null) {
+      sinkBuilder.timeBudget(timeout);
     }
     KinesisChangeSink sink = sinkBuilder.build();
     long[] written = {0};

@@ -16,7 +16,7 @@ import java.util.Set;
  * @param stream the stream name or ARN
  * @param totalFiles files found
  * @param read what was read
- * @param sent the sink's counters
+ * @param sent the sink's counters (with the stream's open shards, for its limits)
  * @param elapsed from the first file opened to the last record acknowledged (or the failure)
  * @param keylessTables tables whose rows had no primary key, when not aggregating: all rows of such
  *     a table share one partition key, so they go one per PutRecords call
@@ -51,8 +51,13 @@ record LoadSummary(
             sent.kinesisRecordsWritten(), sent.userRecordsPerKinesisRecord()));
     lines.add(
         f(
-            "  PutRecords   %,d calls, %,d entries retried, %,d throttled",
-            sent.putRecordsCalls(), sent.retriedEntries(), sent.throttledEntries()));
+            "  PutRecords   %,d calls, %,d entries retried, %,d throttled%s",
+            sent.putRecordsCalls(),
+            sent.retriedEntries(),
+            sent.throttledEntries(),
+            sent.throttledEntries() == 0
+                ? ""
+                : f(" (%.1f%% of entries sent)", 100 * sent.throttledShare())));
     lines.add(
         f(
             "  read         %.2f MB of CSV (%.2f MB as stored) in %.1f s",
@@ -61,6 +66,18 @@ record LoadSummary(
         f(
             "  rate         %.2f MB/s of CSV, %,.0f records/s",
             read.csvBytes / MB / seconds, sent.recordsWritten() / seconds));
+    StreamRate stream = StreamRate.of(sent, seconds);
+    if (stream.shards() > 0) {
+      lines.add("  stream       " + stream.describe());
+    }
+    if (sent.throttledEntries() > 0) {
+      lines.add(
+          stream.utilisation() >= 0.8
+              ? "  note         the stream was at its limits: throttled entries were sent again"
+                  + " (back-pressure, not failure); more shards would load faster"
+              : "  note         throttled below the stream's limits: other writers share its"
+                  + " shards, or some keys (shards) are hot");
+    }
     if (!keylessTables.isEmpty()) {
       List<String> names =
           keylessTables.stream().limit(NAMES_SHOWN).map(TableId::toString).toList();

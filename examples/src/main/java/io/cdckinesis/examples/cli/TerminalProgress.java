@@ -5,16 +5,22 @@ import java.io.PrintWriter;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarConsumer;
 
 /**
  * A progress bar on the terminal: bytes read of the total (kB or MB), speed, and files done, rows
- * read and records acknowledged by Kinesis. The bar redraws its own line ({@code \r}), so a report
- * printed above it first clears that line; both go through one lock so they never interleave.
+ * read, records acknowledged by Kinesis, the stream's use of its shards' limits over the last
+ * seconds, and the share of entries throttled. The bar redraws its own line ({@code \r}), so a
+ * report printed above it first clears that line; both go through one lock so they never
+ * interleave.
  */
 final class TerminalProgress implements LoadProgress {
+
+  /** How often the stream's rate is measured anew. */
+  private static final long RATE_EVERY_NANOS = 2_000_000_000L;
 
   /** Clears the current terminal line (carriage return, ANSI erase to end of line). */
   static final String CLEAR_LINE = "\r\u001b[K";
@@ -26,6 +32,11 @@ final class TerminalProgress implements LoadProgress {
   private int filesDone;
   private long rows;
   private long sent;
+  private final LongSupplier nanoTime;
+  private SinkMetrics metrics = SinkMetrics.ZERO;
+  private SinkMetrics rateFrom = SinkMetrics.ZERO;
+  private long rateFromNanos;
+  private StreamRate rate;
 
   /**
    * @param render where the rendered bar goes (each string replaces the line); e.g. a {@code
@@ -34,6 +45,17 @@ final class TerminalProgress implements LoadProgress {
    * @param totalBytes the size of all files as stored
    */
   TerminalProgress(ProgressBarConsumer render, PrintWriter err, int totalFiles, long totalBytes) {
+    this(render, err, totalFiles, totalBytes, System::nanoTime);
+  }
+
+  TerminalProgress(
+      ProgressBarConsumer render,
+      PrintWriter err,
+      int totalFiles,
+      long totalBytes,
+      LongSupplier nanoTime) {
+    this.nanoTime = nanoTime;
+    this.rateFromNanos = nanoTime.getAsLong();
     this.err = err;
     this.totalFiles = totalFiles;
     this.bar =
@@ -60,6 +82,13 @@ final class TerminalProgress implements LoadProgress {
   public void update(DmsFileConverter.Result read, SinkMetrics metrics) {
     rows = read.records;
     sent = metrics.recordsWritten();
+    this.metrics = metrics;
+    long now = nanoTime.getAsLong();
+    if (now - rateFromNanos >= RATE_EVERY_NANOS) { // the rate over the last few seconds
+      rate = StreamRate.between(rateFrom, metrics, (now - rateFromNanos) / 1e9);
+      rateFrom = metrics;
+      rateFromNanos = now;
+    }
     bar.stepTo(Math.min(read.storedBytes, bar.getMax()));
     bar.setExtraMessage(message());
   }
@@ -80,8 +109,21 @@ final class TerminalProgress implements LoadProgress {
   }
 
   private String message() {
-    return String.format(
-        Locale.ROOT, " files %d/%d, rows %,d, sent %,d", filesDone, totalFiles, rows, sent);
+    String m =
+        String.format(
+            Locale.ROOT, " files %d/%d, rows %,d, sent %,d", filesDone, totalFiles, rows, sent);
+    if (rate != null && rate.shards() > 0) {
+      m +=
+          String.format(
+              Locale.ROOT,
+              ", stream at %.0f%% of %d shards",
+              100 * rate.utilisation(),
+              rate.shards());
+    }
+    if (metrics.throttledEntries() > 0) {
+      m += String.format(Locale.ROOT, ", %.1f%% throttled", 100 * metrics.throttledShare());
+    }
+    return m;
   }
 
   /** Renders under the lock that {@link #printAbove} holds. */

@@ -22,6 +22,10 @@ import io.cdckinesis.lambda.S3ToKinesisHandler;
 import io.cdckinesis.lambda.SweepHandler;
 import io.cdckinesis.local.LocalKinesis;
 import io.cdckinesis.local.LocalS3;
+import io.cdckinesis.local.dms.DmsS3Writer;
+import io.cdckinesis.local.dms.SourceChange;
+import io.cdckinesis.local.dms.SourceDatabase;
+import io.cdckinesis.local.dms.SourceTable;
 import io.cdckinesis.local.faults.FaultCounts;
 import io.cdckinesis.local.faults.FaultInjector;
 import io.cdckinesis.local.faults.FaultPlan;
@@ -96,7 +100,7 @@ public final class DemoPipeline {
   private static final class Endpoint {
     final String name;
     final DmsCsvSettings settings;
-    final List<DemoTable> tables = new ArrayList<>();
+    final List<SourceTable> tables = new ArrayList<>();
     DmsS3Writer writer;
     LocalAsyncFunction<S3Event> producer;
     SweepHandler sweep;
@@ -241,7 +245,7 @@ public final class DemoPipeline {
             "full load: %d tables x %,d rows written as DMS LOAD files, S3 events sent",
             options.tables(), options.rows()));
     for (Endpoint e : endpoints) {
-      for (DemoTable t : e.tables) {
+      for (SourceTable t : e.tables) {
         List<List<Object>> rows = new ArrayList<>(t.rows().values());
         List<String> keys = e.writer.writeFullLoad(t.id(), rows, now);
         for (int i = 0; i < keys.size(); i++) {
@@ -438,7 +442,7 @@ public final class DemoPipeline {
         new Endpoint(
             "legacy",
             DmsCsvSettings.builder().bucketFolder("legacy").csvRowDelimiter("\r\n").build());
-    for (DemoTable t : db.tables().values()) {
+    for (SourceTable t : db.tables().values()) {
       (t.id().schema().equals("inventory") ? legacy : hq).tables.add(t);
     }
     List<Endpoint> out = new ArrayList<>();
@@ -488,9 +492,9 @@ public final class DemoPipeline {
   }
 
   /** Table definitions: key and types always, columns too when the files have no header. */
-  private static String tablesJson(Iterable<DemoTable> tables, boolean header) {
+  private static String tablesJson(Iterable<SourceTable> tables, boolean header) {
     ObjectNode root = JSON.createObjectNode();
-    for (DemoTable t : tables) {
+    for (SourceTable t : tables) {
       TableDefinition d = t.definition();
       ObjectNode table = root.putObject(d.id().toString());
       if (!header) {
@@ -518,7 +522,7 @@ public final class DemoPipeline {
 
   static List<String> compare(SourceDatabase db, Replica replica) {
     List<String> differences = new ArrayList<>();
-    for (DemoTable t : db.tables().values()) {
+    for (SourceTable t : db.tables().values()) {
       Map<List<Object>, List<Object>> want = t.rows();
       Map<List<Object>, List<Object>> got = replica.rows(t.id());
       long missing = want.keySet().stream().filter(k -> !got.containsKey(k)).count();

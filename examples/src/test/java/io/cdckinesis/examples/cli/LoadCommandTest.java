@@ -149,7 +149,7 @@ class LoadCommandTest {
     read.problems = 2;
     read.csvBytes = 4_000_000;
     read.storedBytes = 1_000_000;
-    SinkMetrics sent = new SinkMetrics(2_000, 4_100_000, 40, 7, 12, 5, 0, 1);
+    SinkMetrics sent = new SinkMetrics(2_000, 4_100_000, 40, 7, 12, 5, 0, 1, 0, 4);
 
     List<String> lines =
         new LoadSummary(
@@ -170,9 +170,23 @@ class LoadCommandTest {
             "  rows         2,000 read, 2 rejected",
             "  records      2,000 acknowledged by stream cdc-changes (1 through the payload store)",
             "  Kinesis      40 records (50.0 change records each)",
-            "  PutRecords   7 calls, 12 entries retried, 5 throttled",
+            "  PutRecords   7 calls, 12 entries retried, 5 throttled (11.1% of entries sent)",
             "  read         4.00 MB of CSV (1.00 MB as stored) in 2.0 s",
-            "  rate         2.00 MB/s of CSV, 1,000 records/s");
+            "  rate         2.00 MB/s of CSV, 1,000 records/s",
+            "  stream       20 records/s, 2.05 MB/s into 4 shards: 49% of their 4,000 records/s,"
+                + " 4.19 MB/s",
+            "  note         throttled below the stream's limits: other writers share its shards,"
+                + " or some keys (shards) are hot");
+
+    SinkMetrics atLimits = new SinkMetrics(2_000, 2_000_000, 2_000, 7, 12, 5, 0, 1, 0, 1);
+    assertThat(
+            new LoadSummary("finished", 0, "s", 1, read, atLimits, Duration.ofSeconds(2), Set.of())
+                .lines())
+        .contains(
+            "  stream       1,000 records/s, 1.00 MB/s into 1 shard: 100% of their 1,000"
+                + " records/s, 1.05 MB/s",
+            "  note         the stream was at its limits: throttled entries were sent again"
+                + " (back-pressure, not failure); more shards would load faster");
 
     Set<TableId> keyless = new TreeSet<>();
     for (String t : List.of("app.d", "app.a", "app.c", "app.b")) {
@@ -225,6 +239,36 @@ class LoadCommandTest {
             TerminalProgress.CLEAR_LINE
                 + "s3://b/k.csv:7: WRONG_FIELD_COUNT: expected 3 fields, found 2"
                 + System.lineSeparator());
+  }
+
+  @Test
+  void terminalProgressShowsTheStreamsUseOfItsLimitsAndTheThrottledShare() {
+    List<String> rendered = new ArrayList<>();
+    long[] now = {0};
+    TerminalProgress progress =
+        new TerminalProgress(
+            new DelegatingProgressBarConsumer(
+                s -> {
+                  synchronized (rendered) {
+                    rendered.add(s);
+                  }
+                },
+                300),
+            new PrintWriter(new StringWriter()),
+            1,
+            1_000_000,
+            () -> now[0]);
+    DmsFileConverter.Result read = new DmsFileConverter.Result();
+    read.records = 8_000;
+    progress.update(read, new SinkMetrics(0, 0, 0, 1, 0, 0, 0, 0, 0, 4));
+    now[0] = 2_000_000_000L; // two seconds later: 7,600 Kinesis records, 100 throttled
+    progress.update(read, new SinkMetrics(7_600, 2_000_000, 7_600, 16, 100, 100, 0, 0, 0, 4));
+    progress.close();
+    String last;
+    synchronized (rendered) {
+      last = rendered.get(rendered.size() - 1);
+    }
+    assertThat(last).contains("sent 7,600, stream at 95% of 4 shards, 1.3% throttled");
   }
 
   @Test

@@ -7,13 +7,15 @@ import io.cdckinesis.core.Operation;
 import io.cdckinesis.core.spi.ChangeInput;
 import io.cdckinesis.examples.handlers.Replica;
 import io.cdckinesis.examples.handlers.ReplicaTableHandler;
+import io.cdckinesis.local.dms.SourceDatabase;
+import io.cdckinesis.local.dms.SourceTable;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DemoComparisonTest {
 
-  private static ChangeInput change(DemoTable t, Operation op, List<Object> row) {
+  private static ChangeInput change(SourceTable t, Operation op, List<Object> row) {
     ChangeRecord.Builder b =
         ChangeRecord.builder()
             .operation(op)
@@ -31,7 +33,7 @@ class DemoComparisonTest {
   void aReplicaBuiltFromTheSourceMatchesAndEveryKindOfDifferenceIsReported() {
     SourceDatabase db = new SourceDatabase(1, 1);
     db.populate(5);
-    DemoTable customers = db.tables().values().iterator().next();
+    SourceTable customers = db.tables().values().iterator().next();
     Replica replica = new Replica();
     ReplicaTableHandler handler = new ReplicaTableHandler(replica);
     for (List<Object> row : customers.rows().values()) {

@@ -1,4 +1,4 @@
-package io.cdckinesis.examples.demo;
+package io.cdckinesis.local.dms;
 
 import io.cdckinesis.core.ColumnType;
 import io.cdckinesis.core.TableDefinition;
@@ -14,32 +14,32 @@ import java.util.Map;
  * Values are typed as the reader produces them from DMS text (Long, BigDecimal, Boolean,
  * LocalDateTime, String), so the consumer's replica can be compared with equals.
  */
-final class DemoTable {
+public final class SourceTable {
 
   private final TableDefinition definition;
   private final Map<List<Object>, List<Object>> rows = new LinkedHashMap<>();
 
-  DemoTable(TableDefinition definition) {
+  public SourceTable(TableDefinition definition) {
     this.definition = definition;
   }
 
-  TableId id() {
+  public TableId id() {
     return definition.id();
   }
 
-  TableDefinition definition() {
+  public TableDefinition definition() {
     return definition;
   }
 
-  List<String> columns() {
+  public List<String> columns() {
     return definition.columns();
   }
 
-  ColumnType typeOf(int column) {
+  public ColumnType typeOf(int column) {
     return definition.typeOf(definition.columns().get(column));
   }
 
-  List<Object> keyOf(List<Object> row) {
+  public List<Object> keyOf(List<Object> row) {
     List<Object> key = new ArrayList<>(definition.primaryKey().size());
     for (String k : definition.primaryKey()) {
       key.add(row.get(definition.columns().indexOf(k)));
@@ -47,25 +47,30 @@ final class DemoTable {
     return Collections.unmodifiableList(key);
   }
 
-  void put(List<Object> row) {
+  public void put(List<Object> row) {
     rows.put(keyOf(row), Collections.unmodifiableList(new ArrayList<>(row)));
   }
 
-  void remove(List<Object> key) {
+  public void remove(List<Object> key) {
     rows.remove(key);
   }
 
-  List<Object> get(List<Object> key) {
+  /** Removes every row. */
+  public void clear() {
+    rows.clear();
+  }
+
+  public List<Object> get(List<Object> key) {
     return rows.get(key);
   }
 
   /** The current rows by key (a live, read-only view). */
-  Map<List<Object>, List<Object>> rows() {
+  public Map<List<Object>, List<Object>> rows() {
     return Collections.unmodifiableMap(rows);
   }
 
   /** A copy of the rows, for snapshots. */
-  Map<List<Object>, List<Object>> snapshot() {
+  public Map<List<Object>, List<Object>> snapshot() {
     return new LinkedHashMap<>(rows);
   }
 }

@@ -1,4 +1,4 @@
-package io.cdckinesis.examples.demo;
+package io.cdckinesis.local.dms;
 
 import com.univocity.parsers.csv.CsvWriter;
 import com.univocity.parsers.csv.CsvWriterSettings;
@@ -30,7 +30,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * <yyyyMMdd-HHmmssSSS>.csv} per CDC batch, with the header, Op and timestamp columns, delimiters,
  * NULL convention, RFC 4180 quoting and gzip that the settings call for.
  */
-final class DmsS3Writer {
+public final class DmsS3Writer {
 
   private static final DateTimeFormatter CDC_NAME =
       DateTimeFormatter.ofPattern("yyyyMMdd-HHmmssSSS");
@@ -43,14 +43,14 @@ final class DmsS3Writer {
   private final String bucket;
   private final DmsCsvSettings settings;
   private final int maxRowsPerLoadFile;
-  private final Map<TableId, DemoTable> tables;
+  private final Map<TableId, SourceTable> tables;
 
-  DmsS3Writer(
+  public DmsS3Writer(
       S3Client s3,
       String bucket,
       DmsCsvSettings settings,
       int maxRowsPerLoadFile,
-      Map<TableId, DemoTable> tables) {
+      Map<TableId, SourceTable> tables) {
     this.s3 = s3;
     this.bucket = bucket;
     this.settings = settings;
@@ -58,12 +58,13 @@ final class DmsS3Writer {
     this.tables = tables;
   }
 
-  DmsCsvSettings settings() {
+  public DmsCsvSettings settings() {
     return settings;
   }
 
   /** Writes a table's full load, split into files of at most {@code maxRowsPerLoadFile} rows. */
-  List<String> writeFullLoad(TableId table, List<List<Object>> rows, LocalDateTime transferTime) {
+  public List<String> writeFullLoad(
+      TableId table, List<List<Object>> rows, LocalDateTime transferTime) {
     List<String> keys = new ArrayList<>();
     int file = 1;
     for (int from = 0; from < rows.size() || from == 0; from += maxRowsPerLoadFile) {
@@ -83,7 +84,7 @@ final class DmsS3Writer {
   }
 
   /** Writes one CDC batch: a file per table touched, named by the batch's write time. */
-  List<String> writeCdcBatch(List<SourceChange> batch, LocalDateTime writtenAt) {
+  public List<String> writeCdcBatch(List<SourceChange> batch, LocalDateTime writtenAt) {
     Map<TableId, List<Row>> byTable = new LinkedHashMap<>();
     for (SourceChange c : batch) {
       byTable
@@ -120,7 +121,7 @@ final class DmsS3Writer {
           new CsvWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), writerSettings());
       boolean op = settings.hasOpColumn(kind);
       String ts = settings.timestampColumnName();
-      DemoTable t = tables.get(table);
+      SourceTable t = tables.get(table);
       if (settings.addColumnName()) {
         List<String> header = new ArrayList<>();
         if (op) {

@@ -1,4 +1,4 @@
-package io.cdckinesis.examples.demo;
+package io.cdckinesis.local.dms;
 
 import io.cdckinesis.core.ColumnType;
 import io.cdckinesis.core.Operation;
@@ -19,7 +19,7 @@ import java.util.Random;
  * single and composite keys), filled with initial rows and then changed by a seeded stream of
  * inserts, updates and deletes. Deterministic for a given seed.
  */
-final class SourceDatabase {
+public final class SourceDatabase {
 
   private static final String[] NAMES = {
     "Ann",
@@ -39,45 +39,65 @@ final class SourceDatabase {
   private static final String[] STATUSES = {"NEW", "PAID", "SHIPPED", "CANCELLED"};
 
   private final Random random;
-  private final Map<TableId, DemoTable> tables = new LinkedHashMap<>();
+  private final Map<TableId, SourceTable> tables = new LinkedHashMap<>();
   private final Map<TableId, Long> nextId = new LinkedHashMap<>();
   private LocalDateTime clock = LocalDateTime.of(2026, 11, 24, 8, 0, 0);
 
-  SourceDatabase(long seed, int tableCount) {
+  public SourceDatabase(long seed, int tableCount) {
     this.random = new Random(seed);
     for (int i = 0; i < tableCount; i++) {
       TableDefinition d = shape(i);
-      tables.put(d.id(), new DemoTable(d));
+      tables.put(d.id(), new SourceTable(d));
       nextId.put(d.id(), 1L);
     }
   }
 
-  Map<TableId, DemoTable> tables() {
+  public Map<TableId, SourceTable> tables() {
     return tables;
   }
 
-  TableDefinitions definitions() {
+  public TableDefinitions definitions() {
     List<TableDefinition> defs = new ArrayList<>();
     tables.values().forEach(t -> defs.add(t.definition()));
     return TableDefinitions.of(defs);
   }
 
   /** Fills every table with {@code rows} initial rows (the state the full load copies). */
-  void populate(int rows) {
-    for (DemoTable t : tables.values()) {
+  public void populate(int rows) {
+    for (SourceTable t : tables.values()) {
       for (int i = 0; i < rows; i++) {
         t.put(newRow(t));
       }
     }
   }
 
+  /** Empties a table, as {@code TRUNCATE TABLE} does; new rows take new keys (identities go on). */
+  public void truncate(TableId table) {
+    SourceTable t = tables.get(table);
+    if (t == null) {
+      throw new IllegalArgumentException("no table " + table);
+    }
+    t.clear();
+  }
+
   /** Applies {@code count} random changes and returns them in commit order. */
-  List<SourceChange> change(int count) {
+  public List<SourceChange> change(int count) {
+    return change(count, null);
+  }
+
+  /**
+   * Applies {@code count} random changes to one table ({@code null}: to random tables) and returns
+   * them in commit order.
+   */
+  public List<SourceChange> change(int count, TableId table) {
+    if (table != null && !tables.containsKey(table)) {
+      throw new IllegalArgumentException("no table " + table);
+    }
     List<SourceChange> changes = new ArrayList<>(count);
-    List<DemoTable> all = new ArrayList<>(tables.values());
+    List<SourceTable> all = new ArrayList<>(tables.values());
     for (int i = 0; i < count; i++) {
       clock = clock.plusNanos((1 + random.nextInt(400)) * 1_000_000L);
-      DemoTable t = all.get(random.nextInt(all.size()));
+      SourceTable t = table != null ? tables.get(table) : all.get(random.nextInt(all.size()));
       int dice = random.nextInt(100);
       if (t.rows().isEmpty() || dice < 30) {
         List<Object> row = newRow(t);
@@ -97,7 +117,7 @@ final class SourceDatabase {
     return changes;
   }
 
-  private List<Object> pick(DemoTable t) {
+  private List<Object> pick(SourceTable t) {
     // Favour recent keys a little, so that one key often changes several times in a row.
     List<List<Object>> keys = new ArrayList<>(t.rows().keySet());
     int i =
@@ -145,7 +165,7 @@ final class SourceDatabase {
     };
   }
 
-  private List<Object> newRow(DemoTable t) {
+  private List<Object> newRow(SourceTable t) {
     long id = nextId.merge(t.id(), 1L, Long::sum) - 1;
     List<Object> row = new ArrayList<>();
     for (int c = 0; c < t.columns().size(); c++) {
@@ -154,7 +174,7 @@ final class SourceDatabase {
     return row;
   }
 
-  private List<Object> mutate(DemoTable t, List<Object> before) {
+  private List<Object> mutate(SourceTable t, List<Object> before) {
     List<Object> after = new ArrayList<>(before);
     int changes = 1 + random.nextInt(2);
     for (int n = 0; n < changes; n++) {
@@ -167,7 +187,7 @@ final class SourceDatabase {
   }
 
   /** A value for column {@code c}; {@code id} is the new row's number, or -1 for an update. */
-  private Object value(DemoTable t, int c, long id) {
+  private Object value(SourceTable t, int c, long id) {
     String col = t.columns().get(c);
     return switch (col) {
       case "id", "order_id" -> id;
