@@ -22,10 +22,10 @@ public enum Action {
   /** {@code TRUNCATE} at the source: DMS deletes the table's folder; later changes follow. */
   TRUNCATE,
   /**
-   * The lifecycle rule the documentation recommends expires the producer's state (e.g. checkpoints)
-   * after the table has been idle.
+   * An operator deletes what the producer keeps about a table (its table state, every revision), at
+   * any moment, also while a run is sending the table.
    */
-  EXPIRE_STATE,
+  DELETE_STATE,
   /** {@code SplitShard} of an open shard in the middle of the run. */
   RESHARD,
   /** An operator redrives the events Lambda gave up on (from the on-failure destination). */

@@ -48,10 +48,10 @@ public final class Explorer {
 
   private Explorer() {}
 
-  /** Runs seeds {@code from .. from+count-1} of a profile on today's pipeline. */
+  /** Runs seeds {@code from .. from+count-1} of a profile on the deployed pipeline. */
   public static Summary explore(
       Profile profile, long from, long count, int threads, Consumer<SimulationResult> each) {
-    return explore(profile, from, count, threads, each, LambdaAdaptersPipeline::new);
+    return explore(profile, from, count, threads, each, DeployedPipeline::new);
   }
 
   /** Runs seeds {@code from .. from+count-1} of a profile on a system under test. */

@@ -163,10 +163,14 @@ public record Scenario(
         case OVERWRITE_WHILE_READING ->
             steps.add(
                 0, new Step(Duration.ofMillis(50 + r.nextInt(1_500)), 1 + r.nextInt(4), a, table));
-        case EXPIRE_STATE -> {
-          // The table stays idle longer than the rule's age, then changes again.
-          int at = 1 + r.nextInt(steps.size());
-          steps.add(at, new Step(Duration.ofMinutes(20 + r.nextInt(20)), 0, a, table));
+        case DELETE_STATE -> {
+          // Anywhere (while the table is sent, or after it went idle), then changes again.
+          int at = r.nextInt(steps.size() + 1);
+          Duration after =
+              r.nextBoolean()
+                  ? Duration.ofMillis(50 + r.nextInt(3_000))
+                  : Duration.ofMinutes(5 + r.nextInt(20));
+          steps.add(at, new Step(after, 0, a, table));
           steps.add(at + 1, new Step(Duration.ofSeconds(5), 2 + r.nextInt(5), null, 0));
         }
         case RELOAD_DROP_AND_CREATE, RELOAD_IN_PLACE ->

@@ -3,7 +3,6 @@ package io.cdckinesis.simulation;
 import io.cdckinesis.core.DmsCsvSettings;
 import io.cdckinesis.core.TableDefinitions;
 import io.cdckinesis.kinesis.Sleeper;
-import io.cdckinesis.s3.S3ObjectRef;
 import io.cdckinesis.simulation.world.PositionTable;
 import io.cdckinesis.simulation.world.TargetDatabase;
 import java.time.Clock;
@@ -29,9 +28,10 @@ import software.amazon.awssdk.services.s3.S3Client;
  * @param settings the DMS endpoint's CSV settings
  * @param tables the table definitions the deployment is configured with
  * @param tuning timeouts, lease, batch sizes, aggregation
- * @param selfInvoke queues an asynchronous invocation of the producer function for these objects
- *     (the Lambda Invoke API with InvocationType=Event); a yield point
- * @param positions a durable table of positions (DynamoDB-like), surviving consumer containers
+ * @param selfInvoke queues an asynchronous invocation of a function (by its name, as the invoking
+ *     context gives it) with an S3 event for these objects (the Lambda Invoke API with
+ *     InvocationType=Event); a yield point
+ * @param positions the consumer's durable position table (DynamoDB-like), surviving containers
  * @param target the consumer's target database, where table handlers write
  */
 public record SimPlatform(
@@ -50,9 +50,14 @@ public record SimPlatform(
     PositionTable positions,
     TargetDatabase target) {
 
-  /** The producer function invoking itself asynchronously. */
+  /** A function invoking itself asynchronously (a continuation). */
   @FunctionalInterface
   public interface SelfInvoke {
-    void invoke(List<S3ObjectRef> objects);
+    /**
+     * @param functionName the function to invoke ({@link SystemUnderTest#PRODUCER_FUNCTION} or
+     *     {@link SystemUnderTest#SWEEP_FUNCTION})
+     * @param objectUris the objects the S3 event names
+     */
+    void invoke(String functionName, List<String> objectUris);
   }
 }

@@ -5,9 +5,9 @@ import io.cdckinesis.local.sim.ManualClock;
 import io.cdckinesis.local.sim.SimulatedKinesis;
 import io.cdckinesis.local.sim.SimulatedLimits;
 import io.cdckinesis.s3.S3ObjectRef;
-import io.cdckinesis.simulation.aws.SimContext;
 import io.cdckinesis.simulation.aws.SimS3;
 import io.cdckinesis.simulation.aws.SimulatedServices;
+import io.cdckinesis.simulation.sched.Actor;
 import io.cdckinesis.simulation.sched.Scheduler;
 import io.cdckinesis.simulation.world.AsyncFunction;
 import io.cdckinesis.simulation.world.DmsWorld;
@@ -61,9 +61,9 @@ public final class Simulation {
 
   private Simulation() {}
 
-  /** Runs today's pipeline ({@link LambdaAdaptersPipeline}) on the scenario of a seed. */
+  /** Runs the deployed pipeline ({@link DeployedPipeline}) on the scenario of a seed. */
   public static SimulationResult run(Profile profile, long seed) {
-    return run(profile.scenario(seed), LambdaAdaptersPipeline::new);
+    return run(profile.scenario(seed), DeployedPipeline::new);
   }
 
   /** Runs a system under test on a scenario. */
@@ -108,35 +108,50 @@ public final class Simulation {
             .build();
     kinesis.createStream(STREAM, scenario.shards());
 
-    TargetDatabase target = new TargetDatabase(plan::databaseLatency);
     PositionTable positions = new PositionTable(plan::databaseLatency);
+    TargetDatabase target =
+        new TargetDatabase(
+            plan::databaseLatency,
+            scenario.tuning().durablePositions() ? positions::holds : (key, p) -> false);
     SystemUnderTest[] sut = new SystemUnderTest[1];
+    Duration redrive = scenario.redriveFailedEvents() ? Duration.ofMinutes(30) : null;
     AsyncFunction<S3Event> producer =
         new AsyncFunction<>(
             scheduler,
-            FaultPlan.PRODUCER,
+            SystemUnderTest.PRODUCER_FUNCTION,
             scenario.tuning().producerTimeout(),
             (event, context) -> sut[0].produce(event, context),
-            scenario.redriveFailedEvents() ? Duration.ofMinutes(30) : null);
+            redrive);
+    AsyncFunction<S3Event> sweep =
+        new AsyncFunction<>(
+            scheduler,
+            SystemUnderTest.SWEEP_FUNCTION,
+            scenario.tuning().producerTimeout(),
+            (event, context) -> sut[0].sweep(context),
+            null);
     long[] continuations = new long[2];
     SimPlatform.SelfInvoke selfInvoke =
-        objects -> {
-          Scheduler.pause("Lambda Invoke (continuation)", plan.databaseLatency());
+        (function, uris) -> {
+          Scheduler.pause("Lambda Invoke " + function + " (continuation)", plan.databaseLatency());
           Scheduler.checkAlive();
           continuations[0]++;
+          String first = uris.isEmpty() ? "(nothing)" : uris.get(0);
           if (scheduler.random().nextDouble() < scenario.faults().p(Fault.CONTINUATION_LOST)) {
             continuations[1]++;
-            scheduler.note("lambda", "LOST continuation " + objects.get(0).uri());
+            scheduler.note("lambda", "LOST continuation of " + function + " " + first);
             return;
           }
-          List<SimS3.Created> refs = new ArrayList<>();
-          for (S3ObjectRef o : objects) {
-            refs.add(new SimS3.Created(o.bucket(), o.key(), null, 0, "0"));
+          List<SimS3.ObjectEvent> refs = new ArrayList<>();
+          for (String uri : uris) {
+            S3ObjectRef o = S3ObjectRef.parse(uri);
+            refs.add(SimS3.ObjectEvent.created(o.bucket(), o.key()));
           }
-          producer.invoke(
+          AsyncFunction<S3Event> invoked =
+              SystemUnderTest.SWEEP_FUNCTION.equals(function) ? sweep : producer;
+          invoked.invoke(
               NotificationDelivery.event(refs),
               Duration.ofMillis(50 + scheduler.random().nextInt(500)),
-              "continuation " + objects.get(0).uri());
+              "continuation " + first);
         };
     DmsWorld dms = new DmsWorld(scheduler, scenario, s3, DMS_BUCKET, kinesis, STREAM, STATE_BUCKET);
     SimPlatform platform =
@@ -157,7 +172,7 @@ public final class Simulation {
             positions,
             target);
     sut[0] = systemUnderTest.apply(platform);
-    dms.expireStateUnder(sut[0].expiringStatePrefixes());
+    dms.stateOfTables(sut[0]::tableStatePrefixes);
 
     new NotificationDelivery(scheduler, scenario.faults(), producer).subscribe(s3, DMS_BUCKET);
     dms.start();
@@ -171,8 +186,7 @@ public final class Simulation {
             scenario.faults(),
             sut[0]::newConsumerContainer);
     esm.start(scenario.consumerDelay());
-    Sweeps sweeps =
-        new Sweeps(scheduler, sut[0], scenario.tuning().producerTimeout(), kinesis, producer);
+    Sweeps sweeps = new Sweeps(scheduler, sut[0], sweep, s3, kinesis, producer);
     sweeps.start();
 
     scheduler.idleWhen(
@@ -180,7 +194,7 @@ public final class Simulation {
     Scheduler.End end = scheduler.run();
 
     List<String> violations =
-        Checks.run(end, scheduler.endDetail(), dms, target, kinesis, STREAM, platform.tables());
+        Checks.run(end, scheduler.endDetail(), dms, target, kinesis, STREAM, platform.tables(), s3);
     Map<String, Object> stats = new LinkedHashMap<>();
     stats.put("virtual time", scheduler.elapsed());
     stats.put(
@@ -200,8 +214,14 @@ public final class Simulation {
     stats.put("records on stream", kinesis.records(STREAM).size());
     stats.put("consumer invocations", esm.invocations() + " (cold " + esm.coldStarts() + ")");
     stats.put("consumer retries", esm.retries());
-    stats.put("changes applied", target.applied());
-    stats.put("sweeps", sweeps.count);
+    stats.put(
+        "changes applied",
+        target.applied()
+            + " (re-applied after a crash before the position was recorded: "
+            + target.reapplied()
+            + ")");
+    stats.put("sweeps", sweep.invocations() + " (retries " + sweep.retries() + ")");
+    stats.put("table resets applied", target.resets());
     stats.put("injected", plan.counts());
     return new SimulationResult(
         scenario,
@@ -214,64 +234,60 @@ public final class Simulation {
         Duration.ofNanos(System.nanoTime() - began));
   }
 
-  /** The engine's periodic sweep, when it has one, and when the world has settled under it. */
+  /**
+   * The engine's periodic sweep, when it has one (an EventBridge schedule invoking the sweep
+   * function asynchronously, whether or not the last sweep is still running), and when the world
+   * has settled under it.
+   */
   private static final class Sweeps {
     private final Scheduler scheduler;
     private final SystemUnderTest sut;
-    private final Duration timeout;
+    private final AsyncFunction<S3Event> function;
+    private final SimS3 s3;
     private final SimulatedKinesis kinesis;
     private final AsyncFunction<S3Event> producer;
-    private boolean running;
     private int quiet;
     private long lastSignature = -1;
-    private long count;
 
     Sweeps(
         Scheduler scheduler,
         SystemUnderTest sut,
-        Duration timeout,
+        AsyncFunction<S3Event> function,
+        SimS3 s3,
         SimulatedKinesis kinesis,
         AsyncFunction<S3Event> producer) {
       this.scheduler = scheduler;
       this.sut = sut;
-      this.timeout = timeout;
+      this.function = function;
+      this.s3 = s3;
       this.kinesis = kinesis;
       this.producer = producer;
     }
 
     void start() {
+      function.onOutcome(this::ended);
       sut.sweepEvery()
           .ifPresent(every -> scheduler.at(every, "sweep timer", true, () -> tick(every)));
     }
 
     private void tick(Duration every) {
       scheduler.at(every, "sweep timer", true, () -> tick(every));
-      if (running) {
-        return;
-      }
-      running = true;
-      count++;
-      String name = FaultPlan.SWEEP + "-" + count;
-      scheduler.spawn(
-          name,
-          Duration.ZERO,
-          true,
-          timeout,
-          self -> {
-            sut.sweep(new SimContext(name, "cdc-sweep", scheduler.clock(), self.deadline()));
-            return null;
-          },
-          outcome -> {
-            running = false;
-            long signature = kinesis.records(STREAM).size() * 1_000_003L + producer.invocations();
-            quiet = outcome.succeeded() && signature == lastSignature ? quiet + 1 : 0;
-            lastSignature = signature;
-          });
+      function.invoke(NotificationDelivery.event(List.of()), Duration.ZERO, "schedule");
+    }
+
+    /** A sweep found nothing to do when it changed nothing: no write to S3 or the stream. */
+    private void ended(Actor.Outcome outcome) {
+      long signature =
+          s3.mutations() * 1_000_003L
+              + kinesis.records(STREAM).size() * 1_009L
+              + producer.invocations();
+      quiet = outcome.succeeded() && signature == lastSignature ? quiet + 1 : 0;
+      lastSignature = signature;
     }
 
     /** True without a sweep; with one, after two sweeps in a row found nothing to do. */
     boolean settled() {
-      return sut.sweepEvery().isEmpty() || quiet >= 2;
+      return sut.sweepEvery().isEmpty() || (quiet >= 2 && !function.busy());
     }
   }
 }

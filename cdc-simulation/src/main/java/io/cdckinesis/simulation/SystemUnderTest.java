@@ -12,9 +12,15 @@ import java.util.Optional;
  * The pipeline as the simulation drives it: the entry points a deployment has (the producer
  * function, an optional periodic sweep, the consumer function), built from a {@link SimPlatform}.
  * Scenarios and checks know nothing else about the engines; rewiring the simulation to a new engine
- * means writing one implementation of this interface (see {@link LambdaAdaptersPipeline}).
+ * means writing one implementation of this interface (see {@link DeployedPipeline}).
  */
 public interface SystemUnderTest {
+
+  /** The function name of the producer, as its invocations' contexts give it. */
+  String PRODUCER_FUNCTION = "producer";
+
+  /** The function name of the sweep, as its invocations' contexts give it. */
+  String SWEEP_FUNCTION = "sweep";
 
   /**
    * One invocation of the producer function for an S3 event (a notification, a continuation, a
@@ -27,7 +33,10 @@ public interface SystemUnderTest {
     return Optional.empty();
   }
 
-  /** One sweep invocation; throwing fails it (the next period runs it again). */
+  /**
+   * One invocation of the sweep function (the schedule's, or a continuation of a sweep); throwing
+   * fails it, and Lambda retries it as any asynchronous invocation.
+   */
   default void sweep(Context context) {
     throw new UnsupportedOperationException("this engine has no sweep");
   }
@@ -36,10 +45,11 @@ public interface SystemUnderTest {
   ConsumerFunction newConsumerContainer();
 
   /**
-   * Prefixes of the state bucket that the engine's documentation lets a lifecycle rule expire (the
-   * simulation's operator deletes old objects there).
+   * Where the engine keeps what it knows about a table folder of the DMS bucket: key prefixes of
+   * the state bucket, which an operator may delete ({@link Action#DELETE_STATE}); empty when it
+   * keeps nothing per table.
    */
-  default List<String> expiringStatePrefixes() {
+  default List<String> tableStatePrefixes(String dmsBucket, String tableFolder) {
     return List.of();
   }
 

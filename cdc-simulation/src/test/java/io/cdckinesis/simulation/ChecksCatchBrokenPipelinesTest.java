@@ -11,7 +11,6 @@ import io.cdckinesis.core.Envelope;
 import io.cdckinesis.core.EnvelopeCodec;
 import io.cdckinesis.kinesis.DeaggregatedRecord;
 import io.cdckinesis.kinesis.KplDeaggregator;
-import io.cdckinesis.s3.S3ObjectRef;
 import io.cdckinesis.simulation.sched.Scheduler;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -22,8 +21,8 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
- * The checks are not vacuous: pipelines broken on purpose (wrapping today's) are caught, each by
- * the check meant for it.
+ * The checks are not vacuous: pipelines broken on purpose (wrapping the deployed one, without its
+ * sweep) are caught, each by the check meant for it.
  */
 class ChecksCatchBrokenPipelinesTest {
 
@@ -52,11 +51,11 @@ class ChecksCatchBrokenPipelinesTest {
     };
   }
 
-  /** Today's producer with another consumer. */
+  /** The deployed producer (without its sweep) with another consumer. */
   private static Function<SimPlatform, SystemUnderTest> withConsumer(
       Function<SimPlatform, SystemUnderTest.ConsumerFunction> consumer) {
     return p -> {
-      LambdaAdaptersPipeline real = new LambdaAdaptersPipeline(p);
+      DeployedPipeline real = new DeployedPipeline(p);
       return new SystemUnderTest() {
         @Override
         public void produce(S3Event event, Context context) {
@@ -102,7 +101,7 @@ class ChecksCatchBrokenPipelinesTest {
   void aProducerIgnoringChangeFilesLeavesThemPendingAndTheReplicaWrong() {
     Function<SimPlatform, SystemUnderTest> sut =
         p -> {
-          LambdaAdaptersPipeline real = new LambdaAdaptersPipeline(p);
+          DeployedPipeline real = new DeployedPipeline(p);
           return new SystemUnderTest() {
             @Override
             public void produce(S3Event event, Context context) {
@@ -127,12 +126,12 @@ class ChecksCatchBrokenPipelinesTest {
   void aProducerThatNeverSettlesBreaksLiveness() {
     Function<SimPlatform, SystemUnderTest> sut =
         p -> {
-          LambdaAdaptersPipeline real = new LambdaAdaptersPipeline(p);
+          DeployedPipeline real = new DeployedPipeline(p);
           return new SystemUnderTest() {
             @Override
             public void produce(S3Event event, Context context) {
               // Keep asking for more work, forever.
-              p.selfInvoke().invoke(List.of(S3ObjectRef.of("dms-output", "nothing/here.csv")));
+              p.selfInvoke().invoke(PRODUCER_FUNCTION, List.of("s3://dms-output/nothing/here.csv"));
             }
 
             @Override

@@ -68,8 +68,25 @@ public final class SimS3 implements S3Client {
   public record StoredObject(
       String key, byte[] data, String eTag, Instant lastModified, String contentType) {}
 
-  /** An object-created notification, as S3 sends it to a notification target. */
-  public record Created(String bucket, String key, String eTag, long size, String sequencer) {}
+  /**
+   * An object-created or object-removed notification, as S3 sends it to a notification target.
+   *
+   * @param removed whether the object was deleted ({@code ObjectRemoved:Delete}) rather than
+   *     created ({@code ObjectCreated:Put})
+   */
+  public record ObjectEvent(
+      String bucket, String key, String eTag, long size, String sequencer, boolean removed) {
+
+    /** An object-created event (a continuation names its objects this way too). */
+    public static ObjectEvent created(String bucket, String key) {
+      return new ObjectEvent(bucket, key, null, 0, "0", false);
+    }
+
+    /** The event's name as S3 writes it. */
+    public String eventName() {
+      return removed ? "ObjectRemoved:Delete" : "ObjectCreated:Put";
+    }
+  }
 
   /** Reads of response bodies: where a read pauses and whether a download breaks. */
   public interface BodyHooks {
@@ -94,9 +111,10 @@ public final class SimS3 implements S3Client {
 
   private final Clock clock;
   private final Map<String, NavigableMap<String, StoredObject>> buckets = new LinkedHashMap<>();
-  private final Map<String, List<Consumer<Created>>> listeners = new LinkedHashMap<>();
+  private final Map<String, List<Consumer<ObjectEvent>>> listeners = new LinkedHashMap<>();
   private BodyHooks bodyHooks = BodyHooks.NONE;
   private long sequencer;
+  private long mutations;
 
   public SimS3(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -107,9 +125,17 @@ public final class SimS3 implements S3Client {
     buckets.putIfAbsent(name, new TreeMap<>());
   }
 
-  /** Sends a notification to {@code listener} for every object created in {@code bucket}. */
-  public void onObjectCreated(String bucket, Consumer<Created> listener) {
+  /**
+   * Sends a notification to {@code listener} for every object created in {@code bucket} and every
+   * object deleted there (a delete of a key that does not exist notifies nothing).
+   */
+  public void onObjectEvents(String bucket, Consumer<ObjectEvent> listener) {
     listeners.computeIfAbsent(bucket, b -> new ArrayList<>()).add(listener);
+  }
+
+  /** How many objects were written or deleted so far, in every bucket. */
+  public long mutations() {
+    return mutations;
   }
 
   public void bodyHooks(BodyHooks hooks) {
@@ -139,16 +165,27 @@ public final class SimS3 implements S3Client {
     StoredObject o =
         new StoredObject(key, data.clone(), eTagOf(data), clock.instant(), contentType);
     b.put(key, o);
-    Created c = new Created(bucket, key, o.eTag(), data.length, Long.toHexString(++sequencer));
-    for (Consumer<Created> l : listeners.getOrDefault(bucket, List.of())) {
-      l.accept(c);
-    }
+    mutations++;
+    notify(
+        new ObjectEvent(bucket, key, o.eTag(), data.length, Long.toHexString(++sequencer), false));
     return o;
   }
 
-  /** Deletes an object; true when it existed. */
+  /** Deletes an object as a plain DELETE would, notifying listeners; true when it existed. */
   public boolean delete(String bucket, String key) {
-    return bucket(bucket).remove(key) != null;
+    StoredObject gone = bucket(bucket).remove(key);
+    if (gone == null) {
+      return false;
+    }
+    mutations++;
+    notify(new ObjectEvent(bucket, key, null, 0, Long.toHexString(++sequencer), true));
+    return true;
+  }
+
+  private void notify(ObjectEvent e) {
+    for (Consumer<ObjectEvent> l : listeners.getOrDefault(e.bucket(), List.of())) {
+      l.accept(e);
+    }
   }
 
   // ---- the S3Client interface --------------------------------------------------------------
@@ -335,16 +372,16 @@ public final class SimS3 implements S3Client {
 
   @Override
   public DeleteObjectResponse deleteObject(DeleteObjectRequest request) {
-    bucket(request.bucket()).remove(request.key());
+    delete(request.bucket(), request.key());
     return DeleteObjectResponse.builder().build();
   }
 
   @Override
   public DeleteObjectsResponse deleteObjects(DeleteObjectsRequest request) {
-    NavigableMap<String, StoredObject> b = bucket(request.bucket());
+    bucket(request.bucket());
     List<DeletedObject> deleted = new ArrayList<>();
     for (ObjectIdentifier id : request.delete().objects()) {
-      b.remove(id.key());
+      delete(request.bucket(), id.key());
       deleted.add(DeletedObject.builder().key(id.key()).build());
     }
     return DeleteObjectsResponse.builder().deleted(deleted).build();

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * A Lambda function invoked asynchronously (S3 notifications, self-invokes), as Lambda runs it:
@@ -32,6 +33,7 @@ public final class AsyncFunction<E> {
   private final BiConsumer<E, Context> handler;
   private final Duration redriveAfter;
   private final List<Dropped<E>> dropped = new ArrayList<>();
+  private Consumer<Actor.Outcome> onOutcome = o -> {};
   private long events;
   private long invocations;
   private long retries;
@@ -52,6 +54,11 @@ public final class AsyncFunction<E> {
     this.timeout = timeout;
     this.handler = handler;
     this.redriveAfter = redriveAfter;
+  }
+
+  /** Runs (as world-model code) after every invocation, with how it ended. */
+  public void onOutcome(Consumer<Actor.Outcome> listener) {
+    this.onOutcome = listener;
   }
 
   /** Queues an event (InvocationType=Event); Lambda starts it after {@code delay}. */
@@ -78,6 +85,7 @@ public final class AsyncFunction<E> {
         },
         outcome -> {
           pending--;
+          onOutcome.accept(outcome);
           if (!outcome.succeeded()) {
             failed(event, requestId, attempt, outcome, redrives);
           }

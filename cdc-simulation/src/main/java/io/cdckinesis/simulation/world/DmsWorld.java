@@ -12,29 +12,37 @@ import io.cdckinesis.simulation.Scenario;
 import io.cdckinesis.simulation.aws.SimS3;
 import io.cdckinesis.simulation.sched.Scheduler;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
  * The source database, DMS and the operators: runs the scenario's script in virtual time. DMS
  * writes the full load of every table, then a change file per table touched by each batch of
  * changes (named by the virtual time), with the scenario's settings (header or not, gzip or not);
- * operators reload tables (drop-and-create or in place), truncate them, let a lifecycle rule expire
- * the producer's state, and split shards. Writes go straight to the S3 model (DMS is not under
- * test), whose notifications reach the producer.
+ * operators reload tables (drop-and-create or in place), truncate them, delete the producer's state
+ * of a table, and split shards. Writes go straight to the S3 model (DMS is not under test), whose
+ * notifications reach the producer.
  *
  * <p>Keeps the truth the checks need: the source rows, and how many rows every DMS file in the
  * bucket holds.
  */
 public final class DmsWorld {
 
-  /** A file DMS wrote that is still in the bucket, with its row count and current ETag. */
-  public record DmsFile(String key, int rows, String eTag) {}
+  /**
+   * A file DMS wrote that is still in the bucket: its row count, current ETag, table, whether it is
+   * a full-load file, and when DMS wrote it last.
+   */
+  public record DmsFile(
+      String key, int rows, String eTag, TableId table, boolean fullLoad, Instant written) {}
+
+  private record Written(int rows, TableId table, boolean fullLoad, Instant at) {}
 
   private final Scheduler scheduler;
   private final Scenario scenario;
@@ -43,10 +51,11 @@ public final class DmsWorld {
   private final SimulatedKinesis kinesis;
   private final String stream;
   private final String stateBucket;
-  private List<String> expiringPrefixes = List.of();
+  private BiFunction<String, String, List<String>> statePrefixes = (b, f) -> List.of();
   private final SourceDatabase db;
   private final DmsS3Writer writer;
-  private final Map<String, Integer> files = new LinkedHashMap<>();
+  private final Map<String, Written> files = new LinkedHashMap<>();
+  private final Map<TableId, Instant> lastFullLoad = new LinkedHashMap<>();
   private boolean scriptDone;
   private int steps;
 
@@ -72,9 +81,12 @@ public final class DmsWorld {
             s3, bucket, scenario.settings(), scenario.maxRowsPerLoadFile(), db.tables());
   }
 
-  /** The prefixes of the state bucket a lifecycle rule expires ({@link Action#EXPIRE_STATE}). */
-  public void expireStateUnder(List<String> prefixes) {
-    this.expiringPrefixes = List.copyOf(prefixes);
+  /**
+   * Where the pipeline keeps a table's state: prefixes of the state bucket by DMS bucket and table
+   * folder, which an operator deletes ({@link Action#DELETE_STATE}).
+   */
+  public void stateOfTables(BiFunction<String, String, List<String>> prefixes) {
+    this.statePrefixes = prefixes;
   }
 
   public DmsCsvSettings settings() {
@@ -125,8 +137,8 @@ public final class DmsWorld {
       }
       List<String> keys = writer.writeCdcBatch(batch, at);
       int i = 0;
-      for (Integer rows : perTable.values()) {
-        files.put(keys.get(i++), rows);
+      for (Map.Entry<TableId, Integer> t : perTable.entrySet()) {
+        files.put(keys.get(i++), new Written(t.getValue(), t.getKey(), false, scheduler.now()));
       }
       scheduler.note("dms", "change batch " + keys);
       return;
@@ -146,7 +158,7 @@ public final class DmsWorld {
         db.truncate(table.id());
         deleteTableFolder(table);
       }
-      case EXPIRE_STATE -> expireState(step.delay());
+      case DELETE_STATE -> deleteState(table);
       case RESHARD -> reshard();
       case REDRIVE_FAILED_EVENTS -> {
         // a policy of the Lambda model, not a step
@@ -174,8 +186,12 @@ public final class DmsWorld {
     List<String> keys = writer.writeFullLoad(t.id(), rows, at);
     int per = scenario.maxRowsPerLoadFile();
     for (int i = 0; i < keys.size(); i++) {
-      files.put(keys.get(i), Math.max(0, Math.min(per, rows.size() - i * per)));
+      files.put(
+          keys.get(i),
+          new Written(
+              Math.max(0, Math.min(per, rows.size() - i * per)), t.id(), true, scheduler.now()));
     }
+    lastFullLoad.put(t.id(), scheduler.now());
     scheduler.note("dms", "full load " + keys);
   }
 
@@ -193,18 +209,16 @@ public final class DmsWorld {
     return (folder == null ? "" : folder + "/") + table.schema() + "/" + table.table() + "/";
   }
 
-  /** The lifecycle rule: objects under the expiring prefixes older than the idle gap go. */
-  private void expireState(Duration idle) {
-    int expired = 0;
-    for (String prefix : expiringPrefixes) {
+  /** An operator deletes everything the pipeline keeps about a table (all its revisions). */
+  private void deleteState(SourceTable t) {
+    int deleted = 0;
+    for (String prefix : statePrefixes.apply(bucket, folderOf(t.id()))) {
       for (SimS3.StoredObject o : s3.objects(stateBucket, prefix)) {
-        if (!o.lastModified().isAfter(scheduler.now().minus(idle.dividedBy(2)))) {
-          s3.delete(stateBucket, o.key());
-          expired++;
-        }
+        s3.delete(stateBucket, o.key());
+        deleted++;
       }
     }
-    scheduler.note("operator", "lifecycle rule expired " + expired + " state objects");
+    scheduler.note("operator", "deleted " + deleted + " state objects of " + t.id());
   }
 
   private void reshard() {
@@ -226,8 +240,17 @@ public final class DmsWorld {
   /** The DMS files in the bucket now, with their row counts. */
   public List<DmsFile> files() {
     List<DmsFile> out = new ArrayList<>();
-    files.forEach((k, rows) -> out.add(new DmsFile(k, rows, s3.object(bucket, k).eTag())));
+    files.forEach(
+        (k, w) ->
+            out.add(
+                new DmsFile(
+                    k, w.rows(), s3.object(bucket, k).eTag(), w.table(), w.fullLoad(), w.at())));
     return out;
+  }
+
+  /** When DMS last wrote the table's full load (a reload writes it again). */
+  public Instant lastFullLoad(TableId table) {
+    return lastFullLoad.get(table);
   }
 
   public String bucket() {

@@ -14,9 +14,10 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * S3 event notifications from the DMS bucket to the producer function: each object created is
- * delivered as an S3 event (key URL-encoded, as S3 sends it) after a short delay, or, per the fault
- * mix, lost, delivered twice, or delivered minutes late (and so out of order).
+ * S3 event notifications from the DMS bucket to the producer function: each object created or
+ * deleted is delivered as an S3 event ({@code ObjectCreated:Put} or {@code ObjectRemoved:Delete},
+ * key URL-encoded, as S3 sends it) after a short delay, or, per the fault mix, lost, delivered
+ * twice, or delivered minutes late (and so out of order).
  */
 public final class NotificationDelivery {
 
@@ -35,12 +36,12 @@ public final class NotificationDelivery {
     this.producer = producer;
   }
 
-  /** Subscribes to the bucket's object-created notifications. */
+  /** Subscribes to the bucket's object-created and object-removed notifications. */
   public void subscribe(SimS3 s3, String bucket) {
-    s3.onObjectCreated(bucket, this::created);
+    s3.onObjectEvents(bucket, this::happened);
   }
 
-  private void created(SimS3.Created c) {
+  private void happened(SimS3.ObjectEvent c) {
     Random r = scheduler.random();
     if (r.nextDouble() < faults.p(Fault.EVENT_LOST)) {
       lost++;
@@ -57,14 +58,16 @@ public final class NotificationDelivery {
       }
       delivered++;
       producer.invoke(
-          event(List.of(c)), delay, "s3 event " + c.key() + (i == 0 ? "" : " (duplicate)"));
+          event(List.of(c)),
+          delay,
+          "s3 event " + (c.removed() ? "removed " : "") + c.key() + (i == 0 ? "" : " (duplicate)"));
     }
   }
 
   /** An S3 event for these objects, as S3 (or a continuation) sends it. */
-  public static S3Event event(List<SimS3.Created> objects) {
+  public static S3Event event(List<SimS3.ObjectEvent> objects) {
     List<S3EventNotification.S3EventNotificationRecord> records = new ArrayList<>();
-    for (SimS3.Created c : objects) {
+    for (SimS3.ObjectEvent c : objects) {
       S3EventNotification.S3ObjectEntity object =
           new S3EventNotification.S3ObjectEntity(
               URLEncoder.encode(c.key(), StandardCharsets.UTF_8),
@@ -82,7 +85,7 @@ public final class NotificationDelivery {
       records.add(
           new S3EventNotification.S3EventNotificationRecord(
               "us-east-1",
-              "ObjectCreated:Put",
+              c.eventName(),
               "aws:s3",
               null,
               "2.1",

@@ -4,12 +4,16 @@ import io.cdckinesis.core.ChangeRecord;
 import io.cdckinesis.core.Operation;
 import io.cdckinesis.core.SourcePosition;
 import io.cdckinesis.core.TableId;
+import io.cdckinesis.kinesis.PartitionKeys;
+import io.cdckinesis.simulation.sched.Actor;
 import io.cdckinesis.simulation.sched.Scheduler;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiPredicate;
 import java.util.function.Supplier;
 
 /**
@@ -19,7 +23,10 @@ import java.util.function.Supplier;
  *
  * <ul>
  *   <li>a non-idempotent counter per change (its row key and {@link SourcePosition}): a change
- *       applied twice is a violation of "each change's effect once";
+ *       applied twice is a violation of "each change's effect once", except in the one window the
+ *       consumer documents for a handler that does not keep positions itself: its invocation died
+ *       after the handler's write and before the change's position was recorded, and the redelivery
+ *       hands the change over again (counted as re-applied, not as a violation);
  *   <li>per row key, the position of the last change applied: a change applied with a position not
  *       after it is a violation of "in order per key".
  * </ul>
@@ -28,44 +35,66 @@ public final class TargetDatabase {
 
   private static final int MAX_VIOLATIONS = 20;
 
+  /** A row as stored: its values and the load generation of the change that wrote it. */
+  private record Row(List<Object> values, long generation) {}
+
   private final Supplier<Duration> latency;
-  private final Map<TableId, Map<List<Object>, List<Object>>> tables = new LinkedHashMap<>();
+  private final BiPredicate<String, SourcePosition> recorded;
+  private final Map<String, Actor> appliedBy = new HashMap<>();
+  private long reapplied;
+
+  private final Map<TableId, Map<List<Object>, Row>> tables = new LinkedHashMap<>();
   private final Map<String, Integer> applications = new LinkedHashMap<>();
   private final Map<List<Object>, SourcePosition> lastApplied = new LinkedHashMap<>();
   private final List<String> violations = new ArrayList<>();
   private long applied;
+  private long resets;
   private long duplicates;
   private long outOfOrder;
 
-  public TargetDatabase(Supplier<Duration> latency) {
+  /**
+   * @param recorded whether the consumer has recorded a change (by its row key, the partition key,
+   *     and position) as applied, so that it must never hand it over again
+   */
+  public TargetDatabase(Supplier<Duration> latency, BiPredicate<String, SourcePosition> recorded) {
     this.latency = latency;
+    this.recorded = recorded;
   }
 
   /**
-   * Applies a change as a plain table handler does: loads, inserts and updates write the row,
-   * deletes remove it.
+   * Applies a change as a plain table handler does: loads, inserts and updates write the row (with
+   * the change's load generation), deletes remove it.
    */
   public void apply(ChangeRecord r) {
     Duration d = latency.get();
     Scheduler.pause("target write " + r.tableId() + " " + r.keyValues(), d.dividedBy(2));
     Scheduler.checkAlive();
     record(r);
-    Map<List<Object>, List<Object>> rows = table(r.tableId());
+    Map<List<Object>, Row> rows = table(r.tableId());
     if (r.operation() == Operation.DELETE) {
       rows.remove(r.keyValues());
     } else {
-      rows.put(r.keyValues(), r.values());
+      rows.put(r.keyValues(), new Row(r.values(), r.position().generation()));
     }
     Scheduler.pause("target write answer", d.minus(d.dividedBy(2)));
   }
 
-  /** Empties a table (a consumer applying a truncate or the start of a new load generation). */
-  public void truncate(TableId table) {
+  /**
+   * Removes the table's rows of generations older than {@code generation} (a consumer applying a
+   * reset: truncate, drop or reload); rows of this generation or newer stay.
+   *
+   * @return how many rows went
+   */
+  public int removeOlderThan(TableId table, long generation) {
     Duration d = latency.get();
-    Scheduler.pause("target truncate " + table, d.dividedBy(2));
+    Scheduler.pause("target reset " + table + " to generation " + generation, d.dividedBy(2));
     Scheduler.checkAlive();
-    table(table).clear();
-    Scheduler.pause("target truncate answer", d.minus(d.dividedBy(2)));
+    Map<List<Object>, Row> rows = table(table);
+    int before = rows.size();
+    rows.values().removeIf(row -> row.generation() < generation);
+    resets++;
+    Scheduler.pause("target reset answer", d.minus(d.dividedBy(2)));
+    return before - rows.size();
   }
 
   private void record(ChangeRecord r) {
@@ -73,7 +102,10 @@ public final class TargetDatabase {
     SourcePosition p = r.position();
     String change = r.tableId() + " " + r.keyValues() + " @ " + identity(p);
     int times = applications.merge(change, 1, Integer::sum);
-    if (times > 1) {
+    Actor before = appliedBy.put(change, Scheduler.current());
+    if (times > 1 && before != null && before.crashed() && !recorded.test(PartitionKeys.of(r), p)) {
+      reapplied++; // the documented window: died between the write and the position record
+    } else if (times > 1) {
       duplicates++;
       violation(
           "change applied "
@@ -120,13 +152,15 @@ public final class TargetDatabase {
     }
   }
 
-  private Map<List<Object>, List<Object>> table(TableId id) {
+  private Map<List<Object>, Row> table(TableId id) {
     return tables.computeIfAbsent(id, t -> new LinkedHashMap<>());
   }
 
   /** The rows of a table by key values. */
   public Map<List<Object>, List<Object>> rows(TableId table) {
-    return tables.getOrDefault(table, Map.of());
+    Map<List<Object>, List<Object>> out = new LinkedHashMap<>();
+    tables.getOrDefault(table, Map.of()).forEach((k, row) -> out.put(k, row.values()));
+    return out;
   }
 
   /** The first violations of order and at-most-once seen. */
@@ -136,6 +170,16 @@ public final class TargetDatabase {
 
   public long applied() {
     return applied;
+  }
+
+  /** How many table resets were applied. */
+  public long resets() {
+    return resets;
+  }
+
+  /** Changes handed over again after an invocation died before recording them (allowed). */
+  public long reapplied() {
+    return reapplied;
   }
 
   public long duplicates() {

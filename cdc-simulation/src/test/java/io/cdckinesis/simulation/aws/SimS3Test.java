@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cdckinesis.core.BadInputReason;
-import io.cdckinesis.core.ReadProgress;
+import io.cdckinesis.core.ObjectChangedException;
 import io.cdckinesis.core.RejectedRow;
-import io.cdckinesis.core.spi.Checkpoint;
-import io.cdckinesis.core.spi.CheckpointStore;
+import io.cdckinesis.core.spi.StateStore;
 import io.cdckinesis.local.sim.ManualClock;
-import io.cdckinesis.s3.ObjectChangedException;
-import io.cdckinesis.s3.S3CheckpointStore;
 import io.cdckinesis.s3.S3Listing;
 import io.cdckinesis.s3.S3Location;
 import io.cdckinesis.s3.S3ObjectRef;
@@ -18,6 +15,7 @@ import io.cdckinesis.s3.S3ObjectSource;
 import io.cdckinesis.s3.S3ObjectStream;
 import io.cdckinesis.s3.S3PayloadStore;
 import io.cdckinesis.s3.S3RejectSink;
+import io.cdckinesis.s3.S3StateStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -156,14 +154,19 @@ class SimS3Test {
 
   @Test
   void deletesAndNotifications() {
-    List<String> created = new ArrayList<>();
-    s3.onObjectCreated("b", c -> created.add(c.key() + " " + c.size()));
+    List<String> events = new ArrayList<>();
+    s3.onObjectEvents("b", e -> events.add(e.eventName() + " " + e.key() + " " + e.size()));
     put("x", "12");
     put("y", "345");
     s3.deleteObject(b -> b.bucket("b").key("x"));
     s3.deleteObjects(
         b -> b.bucket("b").delete(d -> d.objects(o -> o.key("y"), o -> o.key("never-there"))));
-    assertThat(created).containsExactly("x 2", "y 3");
+    assertThat(events)
+        .containsExactly(
+            "ObjectCreated:Put x 2",
+            "ObjectCreated:Put y 3",
+            "ObjectRemoved:Delete x 0",
+            "ObjectRemoved:Delete y 0");
     assertThat(s3.objects("b", "")).isEmpty();
   }
 
@@ -203,25 +206,26 @@ class SimS3Test {
   }
 
   @Test
-  void theRealCheckpointStoreDoesCompareAndSetOnIt() {
-    S3CheckpointStore store =
-        S3CheckpointStore.builder().client(s3).location(S3Location.of("bkt", "cp/")).build();
-    Checkpoint first =
-        new Checkpoint("s3://d/t/LOAD1.csv", "\"e1\"", ReadProgress.START, false, "me", null);
-    Optional<String> r1 = store.save(first, null);
+  void theRealStateStoreDoesCompareAndSetOnIt() {
+    S3StateStore store =
+        S3StateStore.builder().client(s3).location(S3Location.of("bkt", "state/")).build();
+    byte[] mine = "{\"v\":1}".getBytes(StandardCharsets.UTF_8);
+    byte[] theirs = "{\"v\":2}".getBytes(StandardCharsets.UTF_8);
+    Optional<String> r1 = store.save("tables/t", mine, null);
     assertThat(r1).isPresent();
-    Checkpoint other =
-        new Checkpoint("s3://d/t/LOAD1.csv", "\"e1\"", ReadProgress.START, false, "other", null);
-    assertThat(store.save(other, null)).as("a second writer on the same revision").isEmpty();
-    assertThat(store.save(first, null)).as("its own write, answered 412 on a retry").isPresent();
-    Checkpoint done =
-        new Checkpoint("s3://d/t/LOAD1.csv", "\"e1\"", ReadProgress.START, true, null, null);
-    assertThat(store.save(done, r1.get())).isPresent();
-    assertThat(store.save(other, r1.get())).as("a stale revision").isEmpty();
-    Optional<CheckpointStore.Stored> loaded = store.load("s3://d/t/LOAD1.csv");
+    assertThat(store.save("tables/t", theirs, null)).as("a second writer, same revision").isEmpty();
+    assertThat(store.save("tables/t", mine, null))
+        .as("its own write, answered 412 on a retry")
+        .isPresent();
+    byte[] next = "{\"v\":3}".getBytes(StandardCharsets.UTF_8);
+    Optional<String> r2 = store.save("tables/t", next, r1.get());
+    assertThat(r2).isPresent();
+    assertThat(store.save("tables/t", theirs, r1.get())).as("a stale revision").isEmpty();
+    Optional<StateStore.Stored> loaded = store.load("tables/t");
     assertThat(loaded).isPresent();
-    assertThat(loaded.get().checkpoint().complete()).isTrue();
-    assertThat(store.load("s3://d/t/other.csv")).isEmpty();
+    assertThat(loaded.get().document()).isEqualTo(next);
+    assertThat(loaded.get().revision()).isEqualTo(r2.get());
+    assertThat(store.load("tables/other")).isEmpty();
   }
 
   @Test
