@@ -220,6 +220,15 @@ public final class ProducerEngine {
           UnitLease.acquire(states, clock, lease, leaseMargin, run.owner(), unit);
       if (acquired.isEmpty()) {
         out.add(ObjectOutcome.of(unit.uri(), ObjectOutcome.Status.PENDING_ELSEWHERE));
+        if (removalSeen) {
+          // The holder lists the folder but cannot tell a deletion from a lifecycle expiry: only
+          // this event says so. Fail, so that Lambda retries the event once the lease is free.
+          throw new LeaseHeldException(
+              "objects of "
+                  + unit
+                  + " were deleted while another run holds the table; the event is retried so"
+                  + " that a truncate is not missed");
+        }
         return false;
       }
       UnitLease held = acquired.get();
@@ -323,7 +332,8 @@ public final class ProducerEngine {
               List.of()));
       sink.flush();
     }
-    held.save(s.newGeneration(generation, g.reason(), g.supersededUpTo()));
+    TableState next = s.newGeneration(generation, g.reason(), g.supersededUpTo());
+    held.save(g.resendChanges() ? next.withCursor(null) : next);
     LOG.atInfo()
         .setMessage("table starts a new load generation")
         .addKeyValue("table", unit)

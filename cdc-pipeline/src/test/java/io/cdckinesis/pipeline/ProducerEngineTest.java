@@ -201,6 +201,37 @@ class ProducerEngineTest {
     assertThat(replica()).hasSize(2);
   }
 
+  /**
+   * Found by the simulation (truncate seed 89): a truncate's delete event arrived while another run
+   * held the table; it was answered "pending elsewhere", the holder never learnt of the deletion,
+   * sent the next change file in the old generation, and the replica kept the truncated rows.
+   */
+  @Test
+  void aTruncateWhoseEventMeetsAHeldLeaseIsRetriedAndResetsTheTableAfterAll() {
+    put("LOAD00000001.csv", "1,a\n2,b\n");
+    event(FOLDER + "LOAD00000001.csv");
+    io.cdckinesis.pipeline.internal.Unit unit =
+        new io.cdckinesis.pipeline.internal.Unit(BUCKET, FOLDER, T);
+    var holder =
+        io.cdckinesis.pipeline.internal.UnitLease.acquire(
+                states, clock, Duration.ofSeconds(60), Duration.ofSeconds(10), "holder", unit)
+            .orElseThrow();
+
+    bucket.deleteFolder(FOLDER); // TRUNCATE at the source while the holder works
+    ObjectHint deleted = new ObjectHint(BUCKET, FOLDER + "LOAD00000001.csv", true);
+    assertThatThrownBy(
+            () -> engine().process(List.of(deleted), RunContext.unbounded("delete-event")))
+        .isInstanceOf(LeaseHeldException.class)
+        .satisfies(e -> assertThat(((LeaseHeldException) e).isRetryable()).isTrue());
+
+    holder.release();
+    put("20261130-100010000.csv", "I,3,c\n"); // the next change, sent by the next run
+    event(FOLDER + "20261130-100010000.csv");
+    engine().process(List.of(deleted), RunContext.unbounded("delete-event")); // Lambda's retry
+
+    assertThat(replica()).isEqualTo(Map.of("[3]", List.of("3", "c")));
+  }
+
   @Test
   void anObjectOverwrittenAfterACrashMidReadIsSentAsItsNewVersionOnly() {
     put("LOAD00000001.csv", "1,a\n2,b\n3,c\n4,d\n5,e\n");

@@ -25,9 +25,18 @@ public final class DrainPlanner {
    *     a reset control record and the generation is numbered; change files alone keep 0)
    * @param supersededUpTo the last pending change file the reload supersedes (it and those before
    *     it are not sent), or null
+   * @param resendChanges whether every change file still in the folder is sent in the new
+   *     generation, also those the cursor has passed (after a truncate, only files written since
+   *     are left, and a holder that did not know of the truncate may have sent them in the old one)
    */
-  public record StartGeneration(String reason, boolean fullLoad, String supersededUpTo)
-      implements Step {}
+  public record StartGeneration(
+      String reason, boolean fullLoad, String supersededUpTo, boolean resendChanges)
+      implements Step {
+
+    public StartGeneration(String reason, boolean fullLoad, String supersededUpTo) {
+      this(reason, fullLoad, supersededUpTo, false);
+    }
+  }
 
   /** Send a file, or the rest of it. */
   public record Send(UnitListing.File file, int revision, ReadProgress from) implements Step {
@@ -52,9 +61,11 @@ public final class DrainPlanner {
       return new StartGeneration(
           loads ? "full load" : "change files without a full load", loads, null);
     }
-    if (removalSeen && snap.empty() && hasContent(s)) {
+    if (removalSeen && hasContent(s) && (snap.empty() || loadsGone(s, snap))) {
+      // The folder was deleted (truncate or drop at the source): every file the generation had is
+      // gone, whatever DMS wrote since is left (change files after a truncate may come quickly).
       return new StartGeneration(
-          "the table's folder was deleted (truncate or drop at the source)", true, null);
+          "the table's folder was deleted (truncate or drop at the source)", true, null, true);
     }
     if (s.current() != null) {
       UnitListing.File f = snap.find(s.current().version().key());
@@ -122,6 +133,13 @@ public final class DrainPlanner {
       }
     }
     return new StartGeneration("reload: " + why, true, superseded);
+  }
+
+  /** Whether the generation had full-load files and none of them, nor any other, is listed. */
+  private static boolean loadsGone(TableState s, UnitListing.Snapshot snap) {
+    boolean hadLoads =
+        !s.loads().isEmpty() || (s.current() != null && isLoad(s.current().version().key()));
+    return hadLoads && snap.loads().isEmpty();
   }
 
   private static boolean hasContent(TableState s) {
