@@ -126,34 +126,34 @@ public final class ProducerEngine {
       Hinted seen = units.get(unit);
       units.put(unit, new Hinted(h, (seen != null && seen.removed) || h.removed()));
     }
-    return drainAll(units, out, run);
+    return drainAll(units, out, run, false);
   }
 
   /**
    * Looks at every table folder (and CDC_TXN folder) under the bucket folder the settings name, and
    * drains each with pending files or an abandoned lease; re-saves table states older than the
-   * refresh age so that no age-based expiry can remove them.
+   * refresh age so that no age-based expiry can remove them. Each table is looked at and drained
+   * before the next is looked at, so that a sweep short of time still sends what it finds; when
+   * time runs low the tables not looked at yet are handed to {@code run.continuation()}.
    */
   public ProducerResult sweep(String bucket, RunContext run) {
-    List<ObjectOutcome> out = new ArrayList<>();
-    Map<Unit, Hinted> pending = new LinkedHashMap<>();
+    Map<Unit, Hinted> units = new LinkedHashMap<>();
     for (Unit unit : discover(bucket)) {
-      switch (work(unit, run.owner())) {
-        case PENDING ->
-            pending.put(unit, new Hinted(ObjectHint.created(bucket, unit.folder()), false));
-        case HELD_ELSEWHERE ->
-            // Pending, but a lease runs: its holder sends it, or the next sweep once it expires.
-            out.add(ObjectOutcome.of(unit.uri(), ObjectOutcome.Status.PENDING_ELSEWHERE));
-        case NONE -> {}
-      }
+      units.put(unit, new Hinted(ObjectHint.created(bucket, unit.folder()), false));
     }
-    return drainAll(pending, out, run);
+    return drainAll(units, new ArrayList<>(), run, true);
   }
 
   private record Hinted(ObjectHint hint, boolean removed) {}
 
+  /**
+   * Drains the units in turn while time lasts.
+   *
+   * @param probe whether to look first whether a unit has work (the sweep), rather than to drain it
+   *     because an event named it
+   */
   private ProducerResult drainAll(
-      Map<Unit, Hinted> units, List<ObjectOutcome> out, RunContext run) {
+      Map<Unit, Hinted> units, List<ObjectOutcome> out, RunContext run, boolean probe) {
     RuntimeException failure = null;
     List<Map.Entry<Unit, Hinted>> todo = new ArrayList<>(units.entrySet());
     for (int i = 0; i < todo.size(); i++) {
@@ -163,6 +163,16 @@ public final class ProducerEngine {
         break;
       }
       try {
+        if (probe) {
+          Work work = work(unit, run.owner());
+          if (work == Work.HELD_ELSEWHERE) {
+            // Pending, but a lease runs: its holder sends it, or the next sweep once it expires.
+            out.add(ObjectOutcome.of(unit.uri(), ObjectOutcome.Status.PENDING_ELSEWHERE));
+          }
+          if (work != Work.PENDING) {
+            continue;
+          }
+        }
         boolean continued = drain(unit, todo.get(i).getValue().removed(), run, out);
         if (continued) {
           continueLater(todo.subList(i, todo.size()), run, out);

@@ -12,6 +12,7 @@ import io.cdckinesis.core.TableDefinitions;
 import io.cdckinesis.core.TableId;
 import io.cdckinesis.core.spi.ChangeSink;
 import io.cdckinesis.core.spi.InMemoryStateStore;
+import io.cdckinesis.core.spi.ObjectStore;
 import io.cdckinesis.core.spi.RejectSink;
 import io.cdckinesis.core.spi.WriteFence;
 import io.cdckinesis.pipeline.testing.MemoryObjectStore;
@@ -336,6 +337,72 @@ class ProducerEngineTest {
     assertThat(continued).containsExactly("s3://dms/dbo/t/LOAD00000001.csv");
     event(FOLDER + "LOAD00000001.csv");
     assertThat(replica()).hasSize(4);
+  }
+
+  /**
+   * Found by the simulation (lost-continuation seed 2): the sweep looked at every table before
+   * draining any, so a sweep short of time only looked, continued, and never sent anything.
+   */
+  @Test
+  void aSweepShortOfTimeSendsWhatItFindsBeforeLookingFurther() {
+    for (String t : List.of("a", "b", "c")) {
+      bucket.put("dbo/" + t + "/LOAD00000001.csv", "1,x\n");
+    }
+    // Every listing takes a second; the sweep has 16 s, 5 of them reserved.
+    ObjectStore slow =
+        new ObjectStore() {
+          @Override
+          public String uri(String b, String key) {
+            return bucket.uri(b, key);
+          }
+
+          @Override
+          public List<Listed> list(String b, String prefix, String startAfter, int max) {
+            clock.advance(Duration.ofSeconds(1));
+            return bucket.list(b, prefix, startAfter, max);
+          }
+
+          @Override
+          public List<String> folders(String b, String prefix) {
+            clock.advance(Duration.ofSeconds(1));
+            return bucket.folders(b, prefix);
+          }
+
+          @Override
+          public Opened open(String b, String key, long fromByte, String expectedETag) {
+            return bucket.open(b, key, fromByte, expectedETag);
+          }
+        };
+    Instant deadline = clock.instant().plusSeconds(20);
+    List<String> continued = new ArrayList<>();
+    RunContext run =
+        new RunContext(
+            "sweep",
+            () -> Duration.between(clock.instant(), deadline).toMillis(),
+            continued::addAll);
+
+    ProducerResult r =
+        ProducerEngine.builder()
+            .tables(
+                TableDefinitions.of(
+                    TableDefinition.builder("dbo", "a").columns("id", "v").primaryKey("id").build(),
+                    TableDefinition.builder("dbo", "b").columns("id", "v").primaryKey("id").build(),
+                    TableDefinition.builder("dbo", "c")
+                        .columns("id", "v")
+                        .primaryKey("id")
+                        .build()))
+            .objects(slow)
+            .states(states)
+            .sinks(this::sink)
+            .rejectSinks((uri, owner) -> RejectSink.DISCARD)
+            .lease(Duration.ofSeconds(60), Duration.ofSeconds(10))
+            .timeReserve(Duration.ofSeconds(5))
+            .clock(clock)
+            .build()
+            .sweep(BUCKET, run);
+
+    assertThat(r.rows()).as("rows sent by the sweep: %s", r).isEqualTo(1);
+    assertThat(continued).isNotEmpty();
   }
 
   @Test
