@@ -174,9 +174,11 @@ public record Scenario(
           steps.add(at + 1, new Step(Duration.ofSeconds(5), 2 + r.nextInt(5), null, 0));
         }
         case RELOAD_DROP_AND_CREATE, RELOAD_IN_PLACE ->
+            // At least a second after the change file before it: S3 keeps LastModified in whole
+            // seconds, and a change file of the reload's own second is ambiguous (DESIGN.md).
             steps.add(
                 r.nextInt(steps.size() + 1),
-                new Step(Duration.ofMillis(500 + r.nextInt(20_000)), 1 + r.nextInt(4), a, table));
+                new Step(Duration.ofMillis(1_000 + r.nextInt(20_000)), 1 + r.nextInt(4), a, table));
         case RESHARD ->
             // Soon after a write, while producers may hold a shard map from before.
             steps.add(

@@ -347,7 +347,7 @@ public final class SimS3 implements S3Client {
               .key(o.key())
               .eTag(o.eTag())
               .size((long) o.data().length)
-              .lastModified(o.lastModified().truncatedTo(ChronoUnit.MILLIS))
+              .lastModified(o.lastModified().truncatedTo(ChronoUnit.SECONDS))
               .storageClass("STANDARD")
               .build());
       lastReturned = o.key();
