@@ -254,7 +254,8 @@ public final class ProducerEngine {
         return false;
       }
       UnitListing.Snapshot snap = snapshot(unit, now.state());
-      if (DrainPlanner.next(now.state(), snap, false) instanceof DrainPlanner.Idle) {
+      if (DrainPlanner.next(now.state(), snap, false, clock.instant())
+          instanceof DrainPlanner.Idle) {
         return false;
       }
       removalSeen = false;
@@ -280,7 +281,7 @@ public final class ProducerEngine {
         }
         TableState state = held.state();
         UnitListing.Snapshot snap = snapshot(unit, state);
-        DrainPlanner.Step step = DrainPlanner.next(state, snap, removalSeen);
+        DrainPlanner.Step step = DrainPlanner.next(state, snap, removalSeen, clock.instant());
         if (step instanceof DrainPlanner.Idle) {
           sink.close();
           held.release();
@@ -374,7 +375,8 @@ public final class ProducerEngine {
     UnitLease.Stored stored = UnitLease.read(states, unit);
     TableState s = stored.state();
     boolean pending =
-        !(DrainPlanner.next(s, snapshot(unit, s), false) instanceof DrainPlanner.Idle);
+        !(DrainPlanner.next(s, snapshot(unit, s), false, clock.instant())
+            instanceof DrainPlanner.Idle);
     if (s.lease() != null && s.lease().heldByOtherThan(owner, clock.instant())) {
       return pending ? Work.HELD_ELSEWHERE : Work.NONE;
     }

@@ -233,6 +233,36 @@ class ProducerEngineTest {
     assertThat(replica()).isEqualTo(Map.of("[3]", List.of("3", "c")));
   }
 
+  /**
+   * Found by the simulation (full seed 57): a truncate whose delete event was lost was never
+   * noticed (only the event could tell a deletion from a lifecycle expiry), and the replica kept
+   * the rows.
+   */
+  @Test
+  void aTruncateWhoseEventIsLostIsFoundByTheSweepWhileTheFullLoadIsTooYoungToExpire() {
+    put("LOAD00000001.csv", "1,a\n2,b\n");
+    event(FOLDER + "LOAD00000001.csv");
+
+    bucket.deleteFolder(FOLDER); // TRUNCATE; its delete events never arrive
+    put("20261130-100010000.csv", "I,3,c\n");
+    engine().sweep(BUCKET, RunContext.unbounded("sweep"));
+
+    assertThat(replica()).isEqualTo(Map.of("[3]", List.of("3", "c")));
+  }
+
+  @Test
+  void fullLoadFilesALifecycleRuleExpiredResetNothingWithoutADeleteEvent() {
+    put("LOAD00000001.csv", "1,a\n2,b\n");
+    event(FOLDER + "LOAD00000001.csv");
+    clock.advance(Duration.ofDays(3));
+
+    bucket.delete(FOLDER + "LOAD00000001.csv"); // expired by a rule: no delete event for it
+    put("20261130-100010000.csv", "I,3,c\n");
+    engine().sweep(BUCKET, RunContext.unbounded("sweep"));
+
+    assertThat(replica()).hasSize(3);
+  }
+
   @Test
   void anObjectOverwrittenAfterACrashMidReadIsSentAsItsNewVersionOnly() {
     put("LOAD00000001.csv", "1,a\n2,b\n3,c\n4,d\n5,e\n");

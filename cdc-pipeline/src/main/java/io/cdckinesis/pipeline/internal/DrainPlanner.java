@@ -2,6 +2,7 @@ package io.cdckinesis.pipeline.internal;
 
 import io.cdckinesis.core.DmsFileKind;
 import io.cdckinesis.core.ReadProgress;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +52,20 @@ public final class DrainPlanner {
   /** Nothing to send. */
   public record Idle() implements Step {}
 
-  public static Step next(TableState s, UnitListing.Snapshot snap, boolean removalSeen) {
+  /**
+   * The shortest time after which an S3 lifecycle rule can expire an object (rules count whole
+   * days): a file younger than this that vanished was deleted by someone.
+   */
+  static final Duration LIFECYCLE_MIN_AGE = Duration.ofDays(1);
+
+  /**
+   * The next step.
+   *
+   * @param removalSeen whether an event said that someone deleted an object of the unit
+   * @param now the time, to tell a deletion from a lifecycle expiry without such an event
+   */
+  public static Step next(
+      TableState s, UnitListing.Snapshot snap, boolean removalSeen, Instant now) {
     boolean known = s.savedAt() != null;
     if (!known) {
       if (snap.empty()) {
@@ -61,9 +75,13 @@ public final class DrainPlanner {
       return new StartGeneration(
           loads ? "full load" : "change files without a full load", loads, null);
     }
-    if (removalSeen && hasContent(s) && (snap.empty() || loadsGone(s, snap))) {
+    if (hasContent(s)
+        && (snap.empty() || loadsGone(s, snap))
+        && (removalSeen || loadsYoungerThan(s, now.minus(LIFECYCLE_MIN_AGE)))) {
       // The folder was deleted (truncate or drop at the source): every file the generation had is
       // gone, whatever DMS wrote since is left (change files after a truncate may come quickly).
+      // Without a delete event (lost, or met a held lease), full-load files too young for any
+      // lifecycle rule tell the same.
       return new StartGeneration(
           "the table's folder was deleted (truncate or drop at the source)", true, null, true);
     }
@@ -140,6 +158,18 @@ public final class DrainPlanner {
     boolean hadLoads =
         !s.loads().isEmpty() || (s.current() != null && isLoad(s.current().version().key()));
     return hadLoads && snap.loads().isEmpty();
+  }
+
+  /** Whether a full-load file of the generation was written after {@code since}. */
+  private static boolean loadsYoungerThan(TableState s, Instant since) {
+    for (FileVersion v : s.loads().values()) {
+      if (v.lastModified().isAfter(since)) {
+        return true;
+      }
+    }
+    return s.current() != null
+        && isLoad(s.current().version().key())
+        && s.current().version().lastModified().isAfter(since);
   }
 
   private static boolean hasContent(TableState s) {
