@@ -126,8 +126,10 @@ public record Scenario(
     Duration producerTimeout = Duration.ofMinutes(2);
     Duration reserve = Duration.ofSeconds(20);
     if (profile.has(Profile.Option.SHORT_TIMEOUTS)) {
-      producerTimeout = Duration.ofMillis(3_200 + r.nextInt(1_000));
-      reserve = Duration.ofSeconds(3);
+      // A few seconds of work per invocation: a sweep (same timeout, as in the template) can
+      // still look at the tables and send some rows before its reserve.
+      producerTimeout = Duration.ofMillis(3_500 + r.nextInt(2_000));
+      reserve = Duration.ofMillis(1_500);
     } else if (r.nextInt(5) == 0) {
       producerTimeout = Duration.ofSeconds(6 + r.nextInt(6));
       reserve = Duration.ofSeconds(4);
