@@ -9,7 +9,6 @@ import io.cdckinesis.dynamodb.DynamoDbAppliedPositionStore;
 import io.cdckinesis.kinesis.KinesisChangeSink;
 import io.cdckinesis.kinesis.KinesisSinkConfig;
 import io.cdckinesis.pipeline.ProducerEngine;
-import io.cdckinesis.pipeline.RunContext;
 import io.cdckinesis.pipeline.consumer.ChangeConsumer;
 import io.cdckinesis.pipeline.consumer.InMemoryAppliedPositionStore;
 import io.cdckinesis.pipeline.consumer.KinesisShardRanges;
@@ -20,7 +19,6 @@ import io.cdckinesis.s3.S3PayloadStore;
 import io.cdckinesis.s3.S3RejectSink;
 import io.cdckinesis.s3.S3StateStore;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -106,7 +104,7 @@ public final class CdcFunctions {
                       .payloadStore(payloads)
                       .metricsListener(sinkMetrics)
                       .fence(fence);
-              sendingBudget(run, env.timeReserve()).ifPresent(sink::timeBudget);
+              run.sendingBudget(env.timeReserve()).ifPresent(sink::timeBudget);
               return sinkDecorator.apply(sink.build());
             })
         .rejectSinks(
@@ -117,18 +115,6 @@ public final class CdcFunctions {
         .lease(lease, lease.dividedBy(4))
         .timeReserve(env.timeReserve())
         .build();
-  }
-
-  /**
-   * How long a run's sink may wait out throttling: until half the time reserve is left, so that the
-   * run still saves its progress and asks for a continuation before Lambda stops it.
-   */
-  static Optional<Duration> sendingBudget(RunContext run, Duration timeReserve) {
-    long remaining = run.remainingMillis().getAsLong();
-    if (remaining == Long.MAX_VALUE) {
-      return Optional.empty();
-    }
-    return Optional.of(Duration.ofMillis(Math.max(1, remaining - timeReserve.toMillis() / 2)));
   }
 
   /**

@@ -129,34 +129,34 @@ public final class ProducerEngine {
       Hinted seen = units.get(unit);
       units.put(unit, new Hinted(h, (seen != null && seen.removed) || h.removed()));
     }
-    return drainAll(units, out, run);
+    return drainAll(units, out, run, false);
   }
 
   /**
    * Looks at every table folder (and CDC_TXN folder) under the bucket folder the settings name, and
    * drains each with pending files or an abandoned lease; re-saves table states older than the
-   * refresh age so that no age-based expiry can remove them.
+   * refresh age so that no age-based expiry can remove them. Each table is looked at and drained
+   * before the next is looked at, so that a sweep short of time still sends what it finds; when
+   * time runs low the tables not looked at yet are handed to {@code run.continuation()}.
    */
   public ProducerResult sweep(String bucket, RunContext run) {
-    List<ObjectOutcome> out = new ArrayList<>();
-    Map<Unit, Hinted> pending = new LinkedHashMap<>();
+    Map<Unit, Hinted> units = new LinkedHashMap<>();
     for (Unit unit : discover(bucket)) {
-      switch (work(unit, run.owner())) {
-        case PENDING ->
-            pending.put(unit, new Hinted(ObjectHint.created(bucket, unit.folder()), false));
-        case HELD_ELSEWHERE ->
-            // Pending, but a lease runs: its holder sends it, or the next sweep once it expires.
-            out.add(ObjectOutcome.of(unit.uri(), ObjectOutcome.Status.PENDING_ELSEWHERE));
-        case NONE -> {}
-      }
+      units.put(unit, new Hinted(ObjectHint.created(bucket, unit.folder()), false));
     }
-    return drainAll(pending, out, run);
+    return drainAll(units, new ArrayList<>(), run, true);
   }
 
   private record Hinted(ObjectHint hint, boolean removed) {}
 
+  /**
+   * Drains the units in turn while time lasts.
+   *
+   * @param probe whether to look first whether a unit has work (the sweep), rather than to drain it
+   *     because an event named it
+   */
   private ProducerResult drainAll(
-      Map<Unit, Hinted> units, List<ObjectOutcome> out, RunContext run) {
+      Map<Unit, Hinted> units, List<ObjectOutcome> out, RunContext run, boolean probe) {
     RuntimeException failure = null;
     List<Map.Entry<Unit, Hinted>> todo = new ArrayList<>(units.entrySet());
     for (int i = 0; i < todo.size(); i++) {
@@ -166,6 +166,16 @@ public final class ProducerEngine {
         break;
       }
       try {
+        if (probe) {
+          Work work = work(unit, run.owner());
+          if (work == Work.HELD_ELSEWHERE) {
+            // Pending, but a lease runs: its holder sends it, or the next sweep once it expires.
+            out.add(ObjectOutcome.of(unit.uri(), ObjectOutcome.Status.PENDING_ELSEWHERE));
+          }
+          if (work != Work.PENDING) {
+            continue;
+          }
+        }
         boolean continued = drain(unit, todo.get(i).getValue().removed(), run, out);
         if (continued) {
           continueLater(todo.subList(i, todo.size()), run, out);
@@ -223,6 +233,15 @@ public final class ProducerEngine {
           UnitLease.acquire(states, clock, lease, leaseMargin, run.owner(), unit);
       if (acquired.isEmpty()) {
         out.add(ObjectOutcome.of(unit.uri(), ObjectOutcome.Status.PENDING_ELSEWHERE));
+        if (removalSeen) {
+          // The holder lists the folder but cannot tell a deletion from a lifecycle expiry: only
+          // this event says so. Fail, so that Lambda retries the event once the lease is free.
+          throw new LeaseHeldException(
+              "objects of "
+                  + unit
+                  + " were deleted while another run holds the table; the event is retried so"
+                  + " that a truncate is not missed");
+        }
         return false;
       }
       UnitLease held = acquired.get();
@@ -238,7 +257,8 @@ public final class ProducerEngine {
         return false;
       }
       UnitListing.Snapshot snap = snapshot(unit, now.state());
-      if (DrainPlanner.next(now.state(), snap, false) instanceof DrainPlanner.Idle) {
+      if (DrainPlanner.next(now.state(), snap, false, clock.instant())
+          instanceof DrainPlanner.Idle) {
         return false;
       }
       removalSeen = false;
@@ -264,7 +284,7 @@ public final class ProducerEngine {
         }
         TableState state = held.state();
         UnitListing.Snapshot snap = snapshot(unit, state);
-        DrainPlanner.Step step = DrainPlanner.next(state, snap, removalSeen);
+        DrainPlanner.Step step = DrainPlanner.next(state, snap, removalSeen, clock.instant());
         if (step instanceof DrainPlanner.Idle) {
           sink.close();
           held.release();
@@ -326,7 +346,8 @@ public final class ProducerEngine {
               List.of()));
       sink.flush();
     }
-    held.save(s.newGeneration(generation, g.reason(), g.supersededUpTo()));
+    TableState next = s.newGeneration(generation, g.reason(), g.supersededUpTo());
+    held.save(g.resendChanges() ? next.withCursor(null) : next);
     LOG.atInfo()
         .setMessage("table starts a new load generation")
         .addKeyValue("table", unit)
@@ -357,7 +378,8 @@ public final class ProducerEngine {
     UnitLease.Stored stored = UnitLease.read(states, unit);
     TableState s = stored.state();
     boolean pending =
-        !(DrainPlanner.next(s, snapshot(unit, s), false) instanceof DrainPlanner.Idle);
+        !(DrainPlanner.next(s, snapshot(unit, s), false, clock.instant())
+            instanceof DrainPlanner.Idle);
     if (s.lease() != null && s.lease().heldByOtherThan(owner, clock.instant())) {
       return pending ? Work.HELD_ELSEWHERE : Work.NONE;
     }

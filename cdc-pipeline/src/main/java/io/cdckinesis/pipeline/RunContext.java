@@ -1,7 +1,9 @@
 package io.cdckinesis.pipeline;
 
 import io.cdckinesis.core.spi.ContinuationInvoker;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
@@ -19,6 +21,19 @@ public record RunContext(
     Objects.requireNonNull(owner, "owner");
     Objects.requireNonNull(remainingMillis, "remainingMillis");
     Objects.requireNonNull(continuation, "continuation");
+  }
+
+  /**
+   * How long this run's sink may go on waiting out throttling: until half the time reserve is left,
+   * so that the run still saves its progress and asks for a continuation before it is stopped.
+   * Empty for a run without a time limit.
+   */
+  public Optional<Duration> sendingBudget(Duration timeReserve) {
+    long remaining = remainingMillis.getAsLong();
+    if (remaining == Long.MAX_VALUE) {
+      return Optional.empty();
+    }
+    return Optional.of(Duration.ofMillis(Math.max(1, remaining - timeReserve.toMillis() / 2)));
   }
 
   /** A run without a time limit and without continuations (e.g. {@code cdc load}). */

@@ -12,6 +12,7 @@ import io.cdckinesis.core.TableDefinitions;
 import io.cdckinesis.core.TableId;
 import io.cdckinesis.core.spi.ChangeSink;
 import io.cdckinesis.core.spi.InMemoryStateStore;
+import io.cdckinesis.core.spi.ObjectStore;
 import io.cdckinesis.core.spi.RejectSink;
 import io.cdckinesis.core.spi.WriteFence;
 import io.cdckinesis.pipeline.testing.MemoryObjectStore;
@@ -201,6 +202,67 @@ class ProducerEngineTest {
     assertThat(replica()).hasSize(2);
   }
 
+  /**
+   * Found by the simulation (truncate seed 89): a truncate's delete event arrived while another run
+   * held the table; it was answered "pending elsewhere", the holder never learnt of the deletion,
+   * sent the next change file in the old generation, and the replica kept the truncated rows.
+   */
+  @Test
+  void aTruncateWhoseEventMeetsAHeldLeaseIsRetriedAndResetsTheTableAfterAll() {
+    put("LOAD00000001.csv", "1,a\n2,b\n");
+    event(FOLDER + "LOAD00000001.csv");
+    io.cdckinesis.pipeline.internal.Unit unit =
+        new io.cdckinesis.pipeline.internal.Unit(BUCKET, FOLDER, T);
+    var holder =
+        io.cdckinesis.pipeline.internal.UnitLease.acquire(
+                states, clock, Duration.ofSeconds(60), Duration.ofSeconds(10), "holder", unit)
+            .orElseThrow();
+
+    bucket.deleteFolder(FOLDER); // TRUNCATE at the source while the holder works
+    ObjectHint deleted = new ObjectHint(BUCKET, FOLDER + "LOAD00000001.csv", true);
+    assertThatThrownBy(
+            () -> engine().process(List.of(deleted), RunContext.unbounded("delete-event")))
+        .isInstanceOf(LeaseHeldException.class)
+        .satisfies(e -> assertThat(((LeaseHeldException) e).isRetryable()).isTrue());
+
+    holder.release();
+    put("20261130-100010000.csv", "I,3,c\n"); // the next change, sent by the next run
+    event(FOLDER + "20261130-100010000.csv");
+    engine().process(List.of(deleted), RunContext.unbounded("delete-event")); // Lambda's retry
+
+    assertThat(replica()).isEqualTo(Map.of("[3]", List.of("3", "c")));
+  }
+
+  /**
+   * Found by the simulation (full seed 57): a truncate whose delete event was lost was never
+   * noticed (only the event could tell a deletion from a lifecycle expiry), and the replica kept
+   * the rows.
+   */
+  @Test
+  void aTruncateWhoseEventIsLostIsFoundByTheSweepWhileTheFullLoadIsTooYoungToExpire() {
+    put("LOAD00000001.csv", "1,a\n2,b\n");
+    event(FOLDER + "LOAD00000001.csv");
+
+    bucket.deleteFolder(FOLDER); // TRUNCATE; its delete events never arrive
+    put("20261130-100010000.csv", "I,3,c\n");
+    engine().sweep(BUCKET, RunContext.unbounded("sweep"));
+
+    assertThat(replica()).isEqualTo(Map.of("[3]", List.of("3", "c")));
+  }
+
+  @Test
+  void fullLoadFilesALifecycleRuleExpiredResetNothingWithoutADeleteEvent() {
+    put("LOAD00000001.csv", "1,a\n2,b\n");
+    event(FOLDER + "LOAD00000001.csv");
+    clock.advance(Duration.ofDays(3));
+
+    bucket.delete(FOLDER + "LOAD00000001.csv"); // expired by a rule: no delete event for it
+    put("20261130-100010000.csv", "I,3,c\n");
+    engine().sweep(BUCKET, RunContext.unbounded("sweep"));
+
+    assertThat(replica()).hasSize(3);
+  }
+
   @Test
   void anObjectOverwrittenAfterACrashMidReadIsSentAsItsNewVersionOnly() {
     put("LOAD00000001.csv", "1,a\n2,b\n3,c\n4,d\n5,e\n");
@@ -305,6 +367,72 @@ class ProducerEngineTest {
     assertThat(continued).containsExactly("s3://dms/dbo/t/LOAD00000001.csv");
     event(FOLDER + "LOAD00000001.csv");
     assertThat(replica()).hasSize(4);
+  }
+
+  /**
+   * Found by the simulation (lost-continuation seed 2): the sweep looked at every table before
+   * draining any, so a sweep short of time only looked, continued, and never sent anything.
+   */
+  @Test
+  void aSweepShortOfTimeSendsWhatItFindsBeforeLookingFurther() {
+    for (String t : List.of("a", "b", "c")) {
+      bucket.put("dbo/" + t + "/LOAD00000001.csv", "1,x\n");
+    }
+    // Every listing takes a second; the sweep has 16 s, 5 of them reserved.
+    ObjectStore slow =
+        new ObjectStore() {
+          @Override
+          public String uri(String b, String key) {
+            return bucket.uri(b, key);
+          }
+
+          @Override
+          public List<Listed> list(String b, String prefix, String startAfter, int max) {
+            clock.advance(Duration.ofSeconds(1));
+            return bucket.list(b, prefix, startAfter, max);
+          }
+
+          @Override
+          public List<String> folders(String b, String prefix) {
+            clock.advance(Duration.ofSeconds(1));
+            return bucket.folders(b, prefix);
+          }
+
+          @Override
+          public Opened open(String b, String key, long fromByte, String expectedETag) {
+            return bucket.open(b, key, fromByte, expectedETag);
+          }
+        };
+    Instant deadline = clock.instant().plusSeconds(20);
+    List<String> continued = new ArrayList<>();
+    RunContext run =
+        new RunContext(
+            "sweep",
+            () -> Duration.between(clock.instant(), deadline).toMillis(),
+            continued::addAll);
+
+    ProducerResult r =
+        ProducerEngine.builder()
+            .tables(
+                TableDefinitions.of(
+                    TableDefinition.builder("dbo", "a").columns("id", "v").primaryKey("id").build(),
+                    TableDefinition.builder("dbo", "b").columns("id", "v").primaryKey("id").build(),
+                    TableDefinition.builder("dbo", "c")
+                        .columns("id", "v")
+                        .primaryKey("id")
+                        .build()))
+            .objects(slow)
+            .states(states)
+            .sinks(this::sink)
+            .rejectSinks((uri, owner) -> RejectSink.DISCARD)
+            .lease(Duration.ofSeconds(60), Duration.ofSeconds(10))
+            .timeReserve(Duration.ofSeconds(5))
+            .clock(clock)
+            .build()
+            .sweep(BUCKET, run);
+
+    assertThat(r.rows()).as("rows sent by the sweep: %s", r).isEqualTo(1);
+    assertThat(continued).isNotEmpty();
   }
 
   @Test

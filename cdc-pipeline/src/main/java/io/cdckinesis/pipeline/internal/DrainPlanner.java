@@ -2,6 +2,7 @@ package io.cdckinesis.pipeline.internal;
 
 import io.cdckinesis.core.DmsFileKind;
 import io.cdckinesis.core.ReadProgress;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,9 +26,18 @@ public final class DrainPlanner {
    *     a reset control record and the generation is numbered; change files alone keep 0)
    * @param supersededUpTo the last pending change file the reload supersedes (it and those before
    *     it are not sent), or null
+   * @param resendChanges whether every change file still in the folder is sent in the new
+   *     generation, also those the cursor has passed (after a truncate, only files written since
+   *     are left, and a holder that did not know of the truncate may have sent them in the old one)
    */
-  public record StartGeneration(String reason, boolean fullLoad, String supersededUpTo)
-      implements Step {}
+  public record StartGeneration(
+      String reason, boolean fullLoad, String supersededUpTo, boolean resendChanges)
+      implements Step {
+
+    public StartGeneration(String reason, boolean fullLoad, String supersededUpTo) {
+      this(reason, fullLoad, supersededUpTo, false);
+    }
+  }
 
   /** Send a file, or the rest of it. */
   public record Send(UnitListing.File file, int revision, ReadProgress from) implements Step {
@@ -42,7 +52,20 @@ public final class DrainPlanner {
   /** Nothing to send. */
   public record Idle() implements Step {}
 
-  public static Step next(TableState s, UnitListing.Snapshot snap, boolean removalSeen) {
+  /**
+   * The shortest time after which an S3 lifecycle rule can expire an object (rules count whole
+   * days): a file younger than this that vanished was deleted by someone.
+   */
+  static final Duration LIFECYCLE_MIN_AGE = Duration.ofDays(1);
+
+  /**
+   * The next step.
+   *
+   * @param removalSeen whether an event said that someone deleted an object of the unit
+   * @param now the time, to tell a deletion from a lifecycle expiry without such an event
+   */
+  public static Step next(
+      TableState s, UnitListing.Snapshot snap, boolean removalSeen, Instant now) {
     boolean known = s.savedAt() != null;
     if (!known) {
       if (snap.empty()) {
@@ -52,9 +75,15 @@ public final class DrainPlanner {
       return new StartGeneration(
           loads ? "full load" : "change files without a full load", loads, null);
     }
-    if (removalSeen && snap.empty() && hasContent(s)) {
+    if (hasContent(s)
+        && (snap.empty() || loadsGone(s, snap))
+        && (removalSeen || loadsYoungerThan(s, now.minus(LIFECYCLE_MIN_AGE)))) {
+      // The folder was deleted (truncate or drop at the source): every file the generation had is
+      // gone, whatever DMS wrote since is left (change files after a truncate may come quickly).
+      // Without a delete event (lost, or met a held lease), full-load files too young for any
+      // lifecycle rule tell the same.
       return new StartGeneration(
-          "the table's folder was deleted (truncate or drop at the source)", true, null);
+          "the table's folder was deleted (truncate or drop at the source)", true, null, true);
     }
     if (s.current() != null) {
       UnitListing.File f = snap.find(s.current().version().key());
@@ -122,6 +151,25 @@ public final class DrainPlanner {
       }
     }
     return new StartGeneration("reload: " + why, true, superseded);
+  }
+
+  /** Whether the generation had full-load files and none of them, nor any other, is listed. */
+  private static boolean loadsGone(TableState s, UnitListing.Snapshot snap) {
+    boolean hadLoads =
+        !s.loads().isEmpty() || (s.current() != null && isLoad(s.current().version().key()));
+    return hadLoads && snap.loads().isEmpty();
+  }
+
+  /** Whether a full-load file of the generation was written after {@code since}. */
+  private static boolean loadsYoungerThan(TableState s, Instant since) {
+    for (FileVersion v : s.loads().values()) {
+      if (v.lastModified().isAfter(since)) {
+        return true;
+      }
+    }
+    return s.current() != null
+        && isLoad(s.current().version().key())
+        && s.current().version().lastModified().isAfter(since);
   }
 
   private static boolean hasContent(TableState s) {

@@ -173,6 +173,23 @@ public record TableState(
         savedAt);
   }
 
+  /** The change cursor moved back (null: every change file in the folder is pending again). */
+  public TableState withCursor(String key) {
+    return new TableState(
+        unit,
+        lease,
+        leaseToken,
+        generation,
+        generationReason,
+        changesStarted,
+        loads,
+        retired,
+        key,
+        current,
+        columns,
+        savedAt);
+  }
+
   /** A full-load file is done in this generation. */
   public TableState loadDone(FileVersion v) {
     Map<String, FileVersion> l = new LinkedHashMap<>(loads);
