@@ -58,11 +58,12 @@ class RuntimeInterfaceClientIT {
       String name = Path.of(entry).getFileName().toString();
       if (name.startsWith("aws-lambda-java-runtime-interface-client-")
           || name.startsWith("aws-lambda-java-core-")
-          || name.startsWith("aws-lambda-java-serialization-")) {
+          || name.startsWith("aws-lambda-java-serialization-")
+          || name.startsWith("utils-lite-")) {
         jars.add(Path.of(entry));
       }
     }
-    assertThat(jars).hasSize(3);
+    assertThat(jars).hasSize(4);
     return jars;
   }
 

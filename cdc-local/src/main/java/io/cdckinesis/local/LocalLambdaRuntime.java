@@ -132,7 +132,7 @@ public final class LocalLambdaRuntime implements AutoCloseable {
    * @param functionJar the deployable jar (copied to {@code lib/} of a temporary task root)
    * @param handler e.g. {@code com.example.Handler::handleRequest}
    * @param runtimeClasspath the runtime interface client jar and its dependencies
-   *     (aws-lambda-java-core, aws-lambda-java-serialization)
+   *     (aws-lambda-java-core, aws-lambda-java-serialization, utils-lite)
    * @param environment the function's variables (plus credentials, region and endpoints)
    * @param jvmOptions more options for the JVM (e.g. {@code -Xmx})
    * @param snapStart whether the runtime initializes it as a SnapStart function
