@@ -47,8 +47,8 @@ class DemoCommandIT {
     String verbose =
         functionLogs("demo", "--rows", "10", "--tables", "1", "--changes", "10", "--verbose");
 
-    assertThat(quiet).doesNotContain("lambda.S3ToKinesisHandler");
-    assertThat(verbose).contains("INFO  i.c.lambda.S3ToKinesisHandler - object processed");
+    assertThat(quiet).doesNotContain("object processed");
+    assertThat(verbose).contains("INFO  i.cdckinesis.pipeline.ProducerEngine - object processed");
   }
 
   /** What a run writes to the process's standard error (where the log lines go). */

@@ -35,7 +35,7 @@ class DemoPipelineIT {
   }
 
   @Test
-  void keepLeavesTheDmsFilesCheckpointsAndNothingElseBehind(@TempDir Path dir) throws Exception {
+  void keepLeavesTheDmsFilesTableStatesAndNothingElseBehind(@TempDir Path dir) throws Exception {
     DemoReport r = run(new DemoOptions(50, 3, 60, 2, 1, false, dir, null, 3));
 
     assertThat(r.matches()).isTrue();
@@ -45,7 +45,7 @@ class DemoPipelineIT {
     try (var files = Files.walk(s3.resolve(DemoPipeline.STATE_BUCKET))) {
       assertThat(files.filter(Files::isRegularFile).map(Path::toString))
           .isNotEmpty()
-          .allMatch(f -> f.contains("_cdc/checkpoints"));
+          .allMatch(f -> f.contains("_cdc/state/tables/"));
     }
   }
 }
