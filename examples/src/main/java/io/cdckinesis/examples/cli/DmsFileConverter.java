@@ -25,9 +25,11 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * Reads DMS files in DMS order per table and hands their change records to a target: envelopes on
- * an output stream ({@code cdc convert}) or a Kinesis sink ({@code cdc load}). Bad rows and
- * unreadable files go to {@link Problems}; a failure of the target itself stops the run.
+ * Reads local DMS files in DMS order per table and hands their change records to a target:
+ * envelopes on an output stream ({@code cdc convert}, a local reader without table state; {@code
+ * cdc load} sends through the producer engine instead, see {@link EngineLoad}). Bad rows and
+ * unreadable files go to {@link Problems}; a failure of the target itself stops the run. Its {@link
+ * Result} also holds {@code cdc load}'s figures.
  */
 final class DmsFileConverter {
 
@@ -58,19 +60,6 @@ final class DmsFileConverter {
   @FunctionalInterface
   interface RecordTarget {
     void accept(ChangeRecord record) throws IOException;
-  }
-
-  /** Told when each file starts and ends (on the reading thread). */
-  interface Listener {
-    Listener NONE = new Listener() {};
-
-    default void fileStarted(DmsInput input) {}
-
-    /**
-     * @param rows records read from the file and given to the target
-     * @param complete whether the file was read to its end
-     */
-    default void fileFinished(DmsInput input, long rows, boolean complete) {}
   }
 
   /** Carries a target's failure past the handling of bad input. */
@@ -131,8 +120,7 @@ final class DmsFileConverter {
             record -> {
               out.write(codec.encode(record));
               out.write('\n');
-            },
-            Listener.NONE);
+            });
     out.flush();
     return r;
   }
@@ -143,13 +131,13 @@ final class DmsFileConverter {
    * @throws IOException when the target fails with it
    * @throws RuntimeException when the target fails with it (e.g. a sink's write failure)
    */
-  Result run(List<DmsInput> inputs, RecordTarget target, Listener listener) throws IOException {
+  Result run(List<DmsInput> inputs, RecordTarget target) throws IOException {
     result = new Result();
     List<DmsInput> ordered = new ArrayList<>(inputs);
     ordered.sort(DmsInput.DMS_ORDER);
     try {
       for (DmsInput input : ordered) {
-        if (!read(input, target, listener)) {
+        if (!read(input, target)) {
           break;
         }
       }
@@ -170,11 +158,8 @@ final class DmsFileConverter {
   }
 
   /** Reads one file; {@code false} when the run must stop. */
-  private boolean read(DmsInput input, RecordTarget target, Listener listener) {
+  private boolean read(DmsInput input, RecordTarget target) {
     String uri = input.uri();
-    listener.fileStarted(input);
-    long before = result.records;
-    boolean complete = false;
     try (InputStream in = new CountingInputStream(input.opener().open());
         DmsFileReader file = reader.open(uri, input.key(), in)) {
       try {
@@ -185,7 +170,6 @@ final class DmsFileConverter {
       } finally {
         result.csvBytes += file.progress().nextByteOffset();
       }
-      complete = true;
       result.files++;
       return !problems.failed();
     } catch (BadInputException e) {
@@ -198,8 +182,6 @@ final class DmsFileConverter {
         return problems.problem(e.getMessage());
       }
       return problems.problem(uri + ": cannot read: " + e.getMessage());
-    } finally {
-      listener.fileFinished(input, result.records - before, complete);
     }
   }
 

@@ -21,7 +21,7 @@ final class FileLineProgress implements LoadProgress {
   }
 
   @Override
-  public void fileFinished(DmsInput input, long rows, boolean complete) {
+  public void fileFinished(String uri, long rows, boolean complete) {
     filesDone++;
     err.println(
         String.format(
@@ -29,7 +29,7 @@ final class FileLineProgress implements LoadProgress {
             "cdc load: [%d/%d] %s: %,d rows%s%s",
             filesDone,
             totalFiles,
-            input.uri(),
+            uri,
             rows,
             complete ? "" : " (not read to the end)",
             sent.throttledEntries() == 0

@@ -1,29 +1,28 @@
 package io.cdckinesis.examples.cli;
 
 import io.cdckinesis.core.BadRowPolicy;
-import io.cdckinesis.core.CdcException;
 import io.cdckinesis.core.ConfigurationException;
 import io.cdckinesis.core.DmsCsvSettings;
 import io.cdckinesis.core.EnvelopeCodec;
 import io.cdckinesis.core.TableDefinitions;
-import io.cdckinesis.core.TableId;
+import io.cdckinesis.core.spi.InMemoryStateStore;
+import io.cdckinesis.core.spi.StateStore;
 import io.cdckinesis.kinesis.KinesisChangeSink;
 import io.cdckinesis.kinesis.KinesisSinkConfig;
 import io.cdckinesis.kinesis.SinkMetrics;
 import io.cdckinesis.lambda.internal.ConfiguredEndpoints.Service;
 import io.cdckinesis.s3.S3Location;
 import io.cdckinesis.s3.S3ObjectSource;
+import io.cdckinesis.s3.S3ObjectStore;
 import io.cdckinesis.s3.S3PayloadStore;
+import io.cdckinesis.s3.S3StateStore;
 import java.io.Console;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import picocli.CommandLine.Command;
@@ -43,17 +42,21 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * {@code cdc load}: sends DMS files from S3 or local disk through the Kinesis sink into an existing
- * stream, in DMS order per table, with progress while it runs and a summary at the end.
+ * {@code cdc load}: sends the tables of DMS files in S3 or on local disk into an existing stream
+ * through {@link io.cdckinesis.pipeline.ProducerEngine} (see {@link EngineLoad}), with progress
+ * while it runs and a summary at the end.
  */
 @Command(
     name = "load",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Sends DMS CSV files from S3 (s3://bucket/prefix, listed) or local disk (files or folders,"
-          + " walked) into an existing Kinesis data stream, through the same sink the Lambda"
-          + " producer uses, in DMS order per table (full load, then changes by file time).",
+      "Sends the tables of DMS CSV files in S3 (s3://bucket/prefix, listed) or on local disk"
+          + " (files or folders, walked) into an existing Kinesis data stream, through the same"
+          + " producer the Lambda function runs: per table in DMS order (full load, then changes"
+          + " by file time), with the control records it sends for loads and column changes.",
+      "Table states are kept in memory, or with --state in S3, where a rerun resumes from the"
+          + " last checkpoint.",
       "Shows a progress bar on a terminal (a line per file otherwise) and a summary on standard"
           + " error at the end. Credentials come from the AWS default chain.",
       "Exit codes: 0 all sent; 1 failure (missing stream, nothing to load, a write that failed,"
@@ -64,9 +67,6 @@ final class LoadCommand implements Callable<Integer> {
 
   /** Keys per ListObjectsV2 page: S3's maximum. */
   private static final int LIST_PAGE_SIZE = 1000;
-
-  /** How often (in records) the progress display is given new figures between sink calls. */
-  private static final int PROGRESS_EVERY = 256;
 
   @Spec private CommandSpec spec;
 
@@ -133,6 +133,24 @@ final class LoadCommand implements Callable<Integer> {
               + " until then. Default: no limit.")
   private Duration timeout;
 
+  @Option(
+      names = "--state",
+      paramLabel = "s3://BUCKET/PREFIX",
+      description =
+          "Where table states (checkpoints) are kept, so that a load that was stopped or failed"
+              + " and is run again resumes where it left off instead of sending everything again."
+              + " Default: in memory, for this run only.")
+  private String state;
+
+  @Option(
+      names = "--lease",
+      paramLabel = "DURATION",
+      description =
+          "How long a table stays claimed by this load without renewal (ISO-8601). With --state,"
+              + " a rerun after a crash waits up to this long for the dead run's claim to end."
+              + " Default: PT1M.")
+  private Duration lease = Duration.ofMinutes(1);
+
   @Parameters(
       paramLabel = "SOURCE",
       arity = "1..*",
@@ -160,12 +178,14 @@ final class LoadCommand implements Callable<Integer> {
     URI kinesisUri;
     URI s3Uri;
     S3Location payloadLocation;
+    S3Location stateLocation;
     List<Object> parsedSources = new ArrayList<>();
     KinesisSinkConfig config;
     try {
       kinesisUri = CliClients.endpoint("--kinesis-endpoint", kinesisEndpoint, Service.KINESIS);
       s3Uri = CliClients.endpoint("--s3-endpoint", s3Endpoint, Service.S3);
       payloadLocation = payloadStore == null ? null : S3Location.parse(payloadStore);
+      stateLocation = state == null ? null : S3Location.parse(state);
       for (String s : sources) {
         parsedSources.add(S3Prefix.isS3(s) ? S3Prefix.parse(s) : Path.of(s));
       }
@@ -175,6 +195,9 @@ final class LoadCommand implements Callable<Integer> {
     }
     if (stream.isBlank()) {
       return usage(err, "--stream is blank");
+    }
+    if (lease.compareTo(Duration.ofSeconds(4)) < 0) {
+      return usage(err, "--lease must be at least PT4S, got " + lease);
     }
 
     DmsCsvSettings settings;
@@ -193,7 +216,9 @@ final class LoadCommand implements Callable<Integer> {
     }
 
     boolean needS3 =
-        payloadLocation != null || parsedSources.stream().anyMatch(s -> s instanceof S3Prefix);
+        payloadLocation != null
+            || stateLocation != null
+            || parsedSources.stream().anyMatch(s -> s instanceof S3Prefix);
     try (KinesisClient kinesis = CliClients.kinesis(awsRegion, kinesisUri, credentials);
         S3Client s3 = needS3 ? CliClients.s3(awsRegion, s3Uri, credentials) : null) {
       String problem = checkStream(kinesis, awsRegion, kinesisUri);
@@ -210,7 +235,11 @@ final class LoadCommand implements Callable<Integer> {
           payloadLocation == null
               ? null
               : S3PayloadStore.builder().client(s3).location(payloadLocation).build();
-      return send(inputs, settings, tables, config, store, kinesis, problems, err);
+      StateStore states =
+          stateLocation == null
+              ? new InMemoryStateStore()
+              : S3StateStore.builder().client(s3).location(stateLocation).build();
+      return send(inputs, settings, tables, config, store, states, kinesis, s3, problems, err);
     } catch (SdkException e) {
       return fail(err, e.getMessage()); // building clients: e.g. an unusable credentials setup
     }
@@ -295,7 +324,9 @@ final class LoadCommand implements Callable<Integer> {
       TableDefinitions tables,
       KinesisSinkConfig config,
       S3PayloadStore store,
+      StateStore states,
       KinesisClient kinesis,
+      S3Client s3,
       Problems problems,
       PrintWriter err) {
     long totalBytes = inputs.stream().mapToLong(DmsInput::size).sum();
@@ -308,52 +339,46 @@ final class LoadCommand implements Callable<Integer> {
     if (terminal) {
       problems.output(progress::printAbove);
     }
-    DmsFileConverter converter = new DmsFileConverter(settings, tables, problems);
-    KinesisChangeSink.Builder sinkBuilder =
-        KinesisChangeSink.builder()
-            .client(kinesis)
-            .codec(EnvelopeCodec.withTables(tables))
-            .config(config)
-            .payloadStore(store)
-            .metricsListener(m -> progress.update(converter.current(), m));
-    if (stream.startsWith("arn:")) {
-      sinkBuilder.streamArn(stream);
-    } else {
-      sinkBuilder.streamName(stream);
-    }
-    if (timeout != null) {
-      sinkBuilder.timeBudget(timeout);
-    }
-    KinesisChangeSink sink = sinkBuilder.build();
-    long[] written = {0};
-    Set<TableId> keyless = new TreeSet<>();
-    String failure = null;
+    EnvelopeCodec codec = EnvelopeCodec.withTables(tables);
+    EngineLoad[] load = new EngineLoad[1];
+    load[0] =
+        new EngineLoad(
+            settings,
+            tables,
+            states,
+            fence -> {
+              KinesisChangeSink.Builder sink =
+                  KinesisChangeSink.builder()
+                      .client(kinesis)
+                      .codec(codec)
+                      .config(config)
+                      .payloadStore(store)
+                      .fence(fence)
+                      .metricsListener(m -> progress.update(load[0].read(), load[0].sent()));
+              if (stream.startsWith("arn:")) {
+                sink.streamArn(stream);
+              } else {
+                sink.streamName(stream);
+              }
+              if (timeout != null) {
+                sink.timeBudget(timeout);
+              }
+              return sink.build();
+            },
+            config.aggregation(),
+            lease,
+            problems,
+            progress);
     long start = System.nanoTime();
-    try {
-      converter.run(
-          inputs,
-          r -> {
-            sink.write(r);
-            if (!config.aggregation() && r.primaryKey().isEmpty()) {
-              keyless.add(r.tableId());
-            }
-            if (++written[0] % PROGRESS_EVERY == 0) {
-              progress.update(converter.current(), sink.metrics());
-            }
-          },
-          progress);
-      sink.flush();
-    } catch (CdcException | IOException e) {
-      failure = e.getMessage();
-      if (store == null && failure != null && failure.contains("no payload store")) {
-        failure += " (give --payload-store s3://BUCKET/PREFIX)";
-      }
-    } finally {
-      sink.close();
+    String failure = load[0].run(inputs, s3 == null ? null : new S3ObjectStore(s3));
+    if (failure != null && store == null && failure.contains("no payload store")) {
+      failure += " (give --payload-store s3://BUCKET/PREFIX)";
     }
     Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-    SinkMetrics metrics = sink.metrics();
-    DmsFileConverter.Result read = converter.current();
+    SinkMetrics metrics = load[0].sent();
+    DmsFileConverter.Result read = load[0].read();
+    read.problems = problems.count();
+    read.failed = problems.failed();
     progress.update(read, metrics);
     progress.close();
 
@@ -373,7 +398,8 @@ final class LoadCommand implements Callable<Integer> {
       exit = 0;
       outcome = "finished";
     }
-    new LoadSummary(outcome, exit, stream, inputs.size(), read, metrics, elapsed, keyless)
+    new LoadSummary(
+            outcome, exit, stream, load[0].totalFiles(), read, metrics, elapsed, load[0].keyless())
         .lines()
         .forEach(err::println);
     return exit;

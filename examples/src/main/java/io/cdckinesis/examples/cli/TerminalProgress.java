@@ -73,7 +73,7 @@ final class TerminalProgress implements LoadProgress {
   }
 
   @Override
-  public void fileFinished(DmsInput input, long rows, boolean complete) {
+  public void fileFinished(String uri, long rows, boolean complete) {
     filesDone++;
     bar.setExtraMessage(message());
   }

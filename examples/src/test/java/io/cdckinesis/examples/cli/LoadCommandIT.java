@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
  * {@code cdc load} run in-process against s3proxy and kinesalite, with the real DMS fixtures: what
@@ -145,31 +146,77 @@ class LoadCommandIT {
   }
 
   /** One user record read back from the stream. */
-  private record Entry(String partitionKey, byte[] data, boolean aggregated) {
+  private record Entry(String shard, String partitionKey, byte[] data, boolean aggregated) {
     String text() {
       return new String(data, StandardCharsets.UTF_8);
+    }
+
+    boolean control() {
+      return CODEC.decode(data) instanceof Envelope.Control;
+    }
+
+    /**
+     * The envelope as convert prints it: without the load generation and object version that only a
+     * producer with table state puts in the position.
+     */
+    String asConvertPrints() {
+      return text()
+          .replaceAll(",\"source-generation\":\\d+", "")
+          .replaceAll(",\"source-revision\":\\d+", "")
+          .replaceAll(",\"source-version\":\"(?:[^\"\\\\]|\\\\.)*\"", "");
     }
   }
 
   /** Every record of every shard, in shard order, deaggregated. */
   private static List<Entry> readStream(String stream) {
     List<Entry> entries = new ArrayList<>();
-    for (List<Record> shard : kinesis.readAll(stream).values()) {
-      for (Record r : shard) {
+    for (Map.Entry<Shard, List<Record>> shard : kinesis.readAll(stream).entrySet()) {
+      for (Record r : shard.getValue()) {
         for (DeaggregatedRecord d :
             KplDeaggregator.deaggregate(r.data().asByteArray(), r.partitionKey(), null)) {
-          entries.add(new Entry(d.partitionKey(), d.data(), d.aggregated()));
+          entries.add(
+              new Entry(shard.getKey().shardId(), d.partitionKey(), d.data(), d.aggregated()));
         }
       }
     }
     return entries;
   }
 
+  /** The data records of the stream: control records (table resets, column changes) left out. */
+  private static List<Entry> data(List<Entry> entries) {
+    return entries.stream().filter(e -> !e.control()).toList();
+  }
+
+  /**
+   * The tables the stream was told to reset, once per shard, each before any data record of the
+   * table in that shard: the producer starts every full load with a reset (a new load generation).
+   */
+  private static List<String> resets(List<Entry> entries) {
+    List<String> tables = new ArrayList<>();
+    Map<String, java.util.Set<String>> dataSeen = new LinkedHashMap<>();
+    for (Entry e : entries) {
+      Envelope envelope = CODEC.decode(e.data());
+      String table = envelope.table().toString();
+      java.util.Set<String> seen =
+          dataSeen.computeIfAbsent(e.shard(), k -> new java.util.HashSet<>());
+      if (envelope instanceof Envelope.Control c) {
+        assertThat(c.record().operation().wireName()).isEqualTo("truncate-table");
+        assertThat(seen).as("data of %s before its reset", table).doesNotContain(table);
+        if (!tables.contains(table)) {
+          tables.add(table);
+        }
+      } else {
+        seen.add(table);
+      }
+    }
+    return tables;
+  }
+
   /** The stream's data envelopes by partition key, in stream order. */
   private static Map<String, List<String>> streamByKey(List<Entry> entries) {
     Map<String, List<String>> byKey = new LinkedHashMap<>();
-    for (Entry e : entries) {
-      byKey.computeIfAbsent(e.partitionKey(), k -> new ArrayList<>()).add(e.text());
+    for (Entry e : data(entries)) {
+      byKey.computeIfAbsent(e.partitionKey(), k -> new ArrayList<>()).add(e.asConvertPrints());
     }
     return byKey;
   }
@@ -250,7 +297,11 @@ class LoadCommandIT {
             DMS.resolve("garment-erp"),
             "erp/"));
     List<Entry> entries = readStream(stream);
-    assertThat(entries).hasSize(126 + 1917 + 126).noneMatch(Entry::aggregated);
+    assertThat(data(entries)).hasSize(126 + 1917 + 126);
+    assertThat(entries).noneMatch(Entry::aggregated);
+    // each table with a full load starts a load generation: the stream is told before its rows
+    assertThat(resets(entries))
+        .containsExactlyInAnyOrder("classicmodels.customers", "HR.EMPLOYEES");
     // same envelopes, byte for byte, and each key's changes in convert's (DMS) order
     assertThat(streamByKey(entries)).isEqualTo(byKey(expected));
     // DMS order, checked on its own: a key's full-load row comes before its changes, and the
@@ -300,7 +351,8 @@ class LoadCommandIT {
     List<String> expected =
         convert("--settings", headerSettings, "--tables", TABLES, hr.toString(), erp.toString());
     List<Entry> entries = readStream(stream);
-    assertThat(entries).hasSize(2043);
+    assertThat(data(entries)).hasSize(2043);
+    assertThat(resets(entries)).containsExactly("HR.EMPLOYEES");
     // nearly all inside aggregates: a record alone in its shard's share of a call goes as itself
     assertThat(entries.stream().filter(Entry::aggregated).count()).isGreaterThan(2000);
     // local paths: source-uri is the path as given, as convert prints it
@@ -404,7 +456,7 @@ class LoadCommandIT {
         .contains("cdc load: stopped at bad input (exit 1)")
         .doesNotContain("Secret");
     // the row read before the bad one is sent, as convert prints it
-    assertThat(readStream(failStream))
+    assertThat(data(readStream(failStream)))
         .extracting(e -> CODEC.decodeRecord(e.data()).value("id"))
         .containsExactly("1");
 
@@ -433,9 +485,98 @@ class LoadCommandIT {
         .isEqualTo(
             "  note         1 table without a primary key (shop.customers): each sends one record"
                 + " per PutRecords call; give keys in --tables, or use --aggregate");
-    assertThat(readStream(skipStream))
+    assertThat(data(readStream(skipStream)))
         .extracting(e -> CODEC.decodeRecord(e.data()).value("id"))
         .containsExactly("1", "3");
+  }
+
+  /** Rows the engine sends between checkpoints (ProducerEngine's default). */
+  private static final int CHECKPOINT_ROWS = 5_000;
+
+  @Test
+  void aLoadKilledMidwayAndRunAgainWithStateResumesFromItsCheckpoint(@TempDir Path dir)
+      throws Exception {
+    int rows = 20_000;
+    Path folder = dir.resolve("dms");
+    Path table = Files.createDirectories(folder.resolve("shop").resolve("items"));
+    StringBuilder csv = new StringBuilder();
+    for (int i = 1; i <= rows; i++) {
+      csv.append(i).append(",item ").append(i).append('\n');
+    }
+    Files.writeString(table.resolve("LOAD00000001.csv"), csv);
+    Path defs = dir.resolve("tables.json");
+    Files.writeString(
+        defs, "{\"shop.items\": {\"columns\": [\"id\", \"name\"], \"primaryKey\": [\"id\"]}}");
+    s3.createBucket("load-state");
+    String stream = newStream();
+    List<String> args =
+        List.of(
+            "load",
+            "--stream",
+            stream,
+            "--kinesis-endpoint",
+            kinesis.endpoint().toString(),
+            "--s3-endpoint",
+            s3.endpoint().toString(),
+            "--state",
+            "s3://load-state/cdc-load/",
+            "--lease",
+            "PT4S",
+            "--tables",
+            defs.toString(),
+            folder.toString());
+
+    // the first run, in its own JVM, killed once the stream holds rows past the first checkpoint
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(
+        List.of("-cp", System.getProperty("java.class.path"), CdcCommand.class.getName()));
+    command.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.redirectOutput(dir.resolve("first-run.txt").toFile());
+    pb.environment().put("AWS_ACCESS_KEY_ID", LocalCredentials.ACCESS_KEY);
+    pb.environment().put("AWS_SECRET_ACCESS_KEY", LocalCredentials.SECRET_KEY);
+    Process first = pb.start();
+    long sentBeforeKill;
+    try {
+      long deadline = System.nanoTime() + 180_000_000_000L;
+      while (true) {
+        sentBeforeKill = data(readStream(stream)).size();
+        if (sentBeforeKill > CHECKPOINT_ROWS + 1_000) {
+          break;
+        }
+        assertThat(first.isAlive())
+            .as(
+                "the first run ended before it could be killed:\n%s",
+                Files.readString(dir.resolve("first-run.txt")))
+            .isTrue();
+        assertThat(System.nanoTime()).as("waiting for rows in the stream").isLessThan(deadline);
+        Thread.sleep(200);
+      }
+    } finally {
+      first.destroyForcibly();
+      first.waitFor();
+    }
+    assertThat(sentBeforeKill).isLessThan(rows);
+
+    // run again: it waits for the dead run's claim to expire, then resumes from the checkpoint
+    CliRun again = CliRun.cdc(args.toArray(String[]::new));
+    assertThat(again.exit()).as(again.err()).isZero();
+    long readAgain =
+        Long.parseLong(
+            summaryLine(again, "rows")
+                .replaceAll("^\\s*rows\\s+([\\d,]+) read.*$", "$1")
+                .replace(",", ""));
+    assertThat(readAgain).as("rows the second run read").isLessThan(rows);
+
+    Map<String, Integer> copies = new LinkedHashMap<>();
+    for (Entry e : data(readStream(stream))) {
+      copies.merge(CODEC.decodeRecord(e.data()).value("id"), 1, Integer::sum);
+    }
+    // the stream holds every row; rows sent after the last checkpoint went twice, no more
+    assertThat(copies).hasSize(rows).allSatisfy((id, n) -> assertThat(n).isBetween(1, 2));
+    long twice = copies.values().stream().filter(n -> n == 2).count();
+    assertThat(twice).isLessThanOrEqualTo(CHECKPOINT_ROWS);
   }
 
   private static Path writeTables() {
@@ -499,7 +640,7 @@ class LoadCommandIT {
       if (envelope instanceof Envelope.Pointer p) {
         pointers++;
         assertThat(e.data().length).isLessThan(4096);
-        resolved.add(new Entry(e.partitionKey(), store.get(p.payload().uri()), false));
+        resolved.add(new Entry(e.shard(), e.partitionKey(), store.get(p.payload().uri()), false));
       } else {
         resolved.add(e);
       }
