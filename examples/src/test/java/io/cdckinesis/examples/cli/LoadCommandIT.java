@@ -521,7 +521,7 @@ class LoadCommandIT {
             "--state",
             "s3://load-state/cdc-load/",
             "--lease",
-            "PT4S",
+            "PT15S",
             "--tables",
             defs.toString(),
             folder.toString());
