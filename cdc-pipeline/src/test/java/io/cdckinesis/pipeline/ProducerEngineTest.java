@@ -310,6 +310,54 @@ class ProducerEngineTest {
     assertThat(replica()).isEqualTo(Map.of("[1]", List.of("1", "a1")));
   }
 
+  /**
+   * Found by the simulation (full seeds 74 and 114): the table's state was deleted, then the table
+   * truncated before any run looked at it again; the delete events found no state and an empty
+   * folder, the run did nothing, and the replica kept the truncated rows.
+   */
+  @Test
+  void aTruncateAfterTheTableStateWasLostStillResetsTheTable() {
+    put("LOAD00000001.csv", "1,a\n2,b\n");
+    event(FOLDER + "LOAD00000001.csv");
+
+    states.delete("tables/" + BUCKET + "/dbo/t");
+    bucket.deleteFolder(FOLDER); // TRUNCATE at the source
+    clock.advance(Duration.ofSeconds(1));
+    engine()
+        .process(
+            List.of(new ObjectHint(BUCKET, FOLDER + "LOAD00000001.csv", true)),
+            RunContext.unbounded("delete-event"));
+    assertThat(replica()).isEmpty();
+
+    put("20261130-100010000.csv", "I,3,c\n");
+    event(FOLDER + "20261130-100010000.csv");
+    assertThat(replica()).isEqualTo(Map.of("[3]", List.of("3", "c")));
+  }
+
+  /**
+   * Found by the simulation (full seed 148): after a truncate reset the table, a change file and
+   * then a reload's full load were written before the table was sent again; the full load was sent
+   * as the reset generation's own, the older change file after it, and the replica kept a row the
+   * reload no longer had.
+   */
+  @Test
+  void changeFilesWrittenBeforeAFullLoadThatFollowsATruncateAreSuperseded() {
+    put("LOAD00000001.csv", "1,a\n2,b\n");
+    event(FOLDER + "LOAD00000001.csv");
+    bucket.deleteFolder(FOLDER); // TRUNCATE
+    engine()
+        .process(
+            List.of(new ObjectHint(BUCKET, FOLDER + "LOAD00000001.csv", true)),
+            RunContext.unbounded("delete-event"));
+
+    put("20261130-100010000.csv", "I,3,c\n"); // its event is late
+    put("LOAD00000001.csv", "1,x\n"); // reloaded after missed changes (3 deleted, 1 inserted)
+    event(FOLDER + "LOAD00000001.csv");
+    event(FOLDER + "20261130-100010000.csv");
+
+    assertThat(replica()).isEqualTo(Map.of("[1]", List.of("1", "x")));
+  }
+
   @Test
   void aRunThatFindsTheLeaseHeldLeavesTheTableToItsHolder() {
     put("LOAD00000001.csv", "1,a\n");

@@ -38,7 +38,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * two before it is deleted: the store keeps its own folder small, so no lifecycle rule is needed on
  * the prefix (an idle table's state is old, not stale). Because a deleted revision could be created
  * again by a writer that is very late, a save also checks that its revision is the newest one after
- * it was created, and counts as lost otherwise.
+ * it was created and that the revision it replaced is still there (a document deleted by hand
+ * starts again at revision 1, under a writer that must not be overtaken by one from before the
+ * deletion), and counts as lost otherwise.
  *
  * <p>Why not overwrite one object with {@code If-Match: <etag>}? S3 honours that atomically too,
  * but the local S3 server used for tests and the demo (s3proxy 4.1.0) checks If-Match and then
@@ -154,8 +156,17 @@ public final class S3StateStore implements StateStore {
       return saved;
     }
     // Superseded revisions are deleted (below), so "the successor exists" alone cannot refuse a
-    // stale writer whose successor is gone: it wins only if its revision is now the newest.
-    if (newestRevision(keys.folder(id)) > next) {
+    // stale writer whose successor is gone: it wins only if its revision is now the newest, and
+    // only if the revision it saved on is still there (unless nothing else is): someone who
+    // deleted the document meanwhile made another writer start again from revision 1, whose
+    // lineage this write must not overtake.
+    List<Long> listed = revisions(keys.folder(id));
+    boolean newest = listed.isEmpty() || listed.get(0) <= next;
+    boolean lineageGone =
+        expectedRevision != null
+            && !listed.contains(next - 1)
+            && listed.stream().anyMatch(r -> r != next);
+    if (!newest || lineageGone) {
       deleteQuietly(key);
       return Optional.empty();
     }
@@ -165,8 +176,8 @@ public final class S3StateStore implements StateStore {
     return saved;
   }
 
-  /** The newest revision number in a document's folder, 0 when there is none. */
-  private long newestRevision(String folder) {
+  /** The revision numbers among the first keys of a document's folder, newest first. */
+  private List<Long> revisions(String folder) {
     ListObjectsV2Response listing =
         call(
             "ListObjectsV2",
@@ -174,13 +185,14 @@ public final class S3StateStore implements StateStore {
             () ->
                 client.listObjectsV2(
                     b -> b.bucket(location.bucket()).prefix(folder).maxKeys(LIST_WINDOW)));
+    List<Long> out = new ArrayList<>();
     for (var object : listing.contents()) {
       long r = StateKeys.revisionOf(object.key());
       if (r >= 1 && object.key().lastIndexOf('/') == folder.length() - 1) {
-        return r;
+        out.add(r);
       }
     }
-    return 0;
+    return out;
   }
 
   @Override

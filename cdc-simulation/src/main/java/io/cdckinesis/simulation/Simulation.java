@@ -277,17 +277,24 @@ public final class Simulation {
 
     /** A sweep found nothing to do when it changed nothing: no write to S3 or the stream. */
     private void ended(Actor.Outcome outcome) {
-      long signature =
-          s3.mutations() * 1_000_003L
-              + kinesis.records(STREAM).size() * 1_009L
-              + producer.invocations();
+      long signature = signature();
       quiet = outcome.succeeded() && signature == lastSignature ? quiet + 1 : 0;
       lastSignature = signature;
     }
 
-    /** True without a sweep; with one, after two sweeps in a row found nothing to do. */
+    private long signature() {
+      return s3.mutations() * 1_000_003L
+          + kinesis.records(STREAM).size() * 1_009L
+          + producer.invocations();
+    }
+
+    /**
+     * True without a sweep; with one, after two sweeps in a row found nothing to do and nothing
+     * changed since the last of them (DMS may have written files after two idle sweeps).
+     */
     boolean settled() {
-      return sut.sweepEvery().isEmpty() || (quiet >= 2 && !function.busy());
+      return sut.sweepEvery().isEmpty()
+          || (quiet >= 2 && !function.busy() && signature() == lastSignature);
     }
   }
 }
