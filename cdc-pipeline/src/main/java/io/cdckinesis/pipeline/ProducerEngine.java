@@ -291,6 +291,8 @@ public final class ProducerEngine {
           return Drained.IDLE;
         } else if (step instanceof DrainPlanner.StartGeneration g) {
           startGeneration(held, g, sink, out);
+        } else if (step instanceof DrainPlanner.Announce) {
+          announce(held, sink);
         } else if (step instanceof DrainPlanner.Forget f) {
           TableState s = held.state();
           held.save(f.load() ? s.withCurrent(null) : s.changeDone(f.key()));
@@ -334,20 +336,12 @@ public final class ProducerEngine {
     TableState s = held.state();
     long generation =
         g.fullLoad() ? Math.max(s.generation() + 1, clock.instant().toEpochMilli()) : 0;
-    if (g.fullLoad() && !unit.transactional()) {
-      // Every reader of the table sees the reset before any row of the new generation.
-      sink.writeControl(
-          new ControlRecord(
-              ControlOperation.TRUNCATE_TABLE,
-              unit.table(),
-              new SourceFile(unit.uri(), generation, 1, null),
-              clock.instant(),
-              g.reason(),
-              List.of()));
-      sink.flush();
-    }
     TableState next = s.newGeneration(generation, g.reason(), g.supersededUpTo());
-    held.save(g.resendChanges() ? next.withCursor(null) : next);
+    next = g.resendChanges() ? next.withCursor(null) : next;
+    // Saved before it is announced: a crash in between leaves a generation to announce again, never
+    // a stream ahead of the state (whose next generation could then be lower than the stream's).
+    held.save(unit.transactional() ? next.withAnnounced() : next);
+    announce(held, sink);
     LOG.atInfo()
         .setMessage("table starts a new load generation")
         .addKeyValue("table", unit)
@@ -360,6 +354,24 @@ public final class ProducerEngine {
               objects.uri(unit.bucket(), g.supersededUpTo()), ObjectOutcome.Status.SUPERSEDED));
     }
     out.add(ObjectOutcome.of(unit.uri(), ObjectOutcome.Status.GENERATION_STARTED));
+  }
+
+  /** Every reader of the table sees the reset before any row of the new generation. */
+  private void announce(UnitLease held, ChangeSink sink) {
+    TableState s = held.state();
+    if (s.announced()) {
+      return;
+    }
+    sink.writeControl(
+        new ControlRecord(
+            ControlOperation.TRUNCATE_TABLE,
+            held.unit().table(),
+            new SourceFile(held.unit().uri(), s.generation(), 1, null),
+            clock.instant(),
+            s.generationReason(),
+            List.of()));
+    sink.flush();
+    held.save(s.withAnnounced());
   }
 
   private UnitListing.Snapshot snapshot(Unit unit, TableState state) {

@@ -44,6 +44,7 @@ class ProducerEngineTest {
   private final List<Object> stream = new ArrayList<>();
   private final AtomicReference<RuntimeException> crashAtWrite = new AtomicReference<>();
   private final AtomicLong writesBeforeCrash = new AtomicLong(Long.MAX_VALUE);
+  private final AtomicReference<RuntimeException> crashAfterResetFlushed = new AtomicReference<>();
 
   private ProducerEngine engine() {
     return engine(DmsCsvSettings.defaults());
@@ -78,14 +79,20 @@ class ProducerEngineTest {
         inner.write(record);
       }
 
+      private boolean reset;
+
       @Override
       public void writeControl(ControlRecord record) {
         inner.writeControl(record);
+        reset = true;
       }
 
       @Override
       public void flush() {
         inner.flush();
+        if (reset && crashAfterResetFlushed.get() != null) {
+          throw crashAfterResetFlushed.getAndSet(null);
+        }
       }
 
       @Override
@@ -356,6 +363,25 @@ class ProducerEngineTest {
     event(FOLDER + "20261130-100010000.csv");
 
     assertThat(replica()).isEqualTo(Map.of("[1]", List.of("1", "x")));
+  }
+
+  /**
+   * Found by the simulation (full seed 1762): a run announced a new generation, then crashed before
+   * saving it; the table was truncated before the next run, which found no full load, sent the next
+   * change file in generation 0, and the consumer (at the announced generation) skipped it.
+   */
+  @Test
+  void aCrashBetweenAnnouncingAGenerationAndTheRestNeverLeavesTheStreamAhead() {
+    put("LOAD00000001.csv", "1,a\n2,b\n");
+    crashAfterResetFlushed.set(new IllegalStateException("killed"));
+    assertThatThrownBy(() -> event(FOLDER + "LOAD00000001.csv")).hasMessage("killed");
+
+    bucket.deleteFolder(FOLDER); // TRUNCATE; its delete events met the crashed run's lease
+    put("20261130-100010000.csv", "I,3,c\n");
+    clock.advance(Duration.ofMinutes(2)); // the crashed run's lease expires
+    event(FOLDER + "20261130-100010000.csv");
+
+    assertThat(replica()).isEqualTo(Map.of("[3]", List.of("3", "c")));
   }
 
   @Test

@@ -39,6 +39,9 @@ public final class DrainPlanner {
     }
   }
 
+  /** Announce the generation the state holds (a crash came between saving and announcing it). */
+  public record Announce() implements Step {}
+
   /** Send a file, or the rest of it. */
   public record Send(UnitListing.File file, int revision, ReadProgress from) implements Step {
     public boolean load() {
@@ -67,6 +70,9 @@ public final class DrainPlanner {
   public static Step next(
       TableState s, UnitListing.Snapshot snap, boolean removalSeen, Instant now) {
     boolean known = s.savedAt() != null;
+    if (!s.announced()) {
+      return new Announce();
+    }
     if (snap.empty()
         && removalSeen
         && !hasContent(s)
