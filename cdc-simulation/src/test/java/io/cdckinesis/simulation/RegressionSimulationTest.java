@@ -48,6 +48,9 @@ class RegressionSimulationTest {
         "full               | 137 | the same, with reloads and overwrites in between",
         "full               | 200 | a stalled writer whose state was deleted overtakes the new state",
         "full               | 115 | state deleted after a truncate: changes alone look like generation 0",
+        "full               |1187 | the run ended while a crashed sweep's lease still held a file",
+        "full               |1762 | a crash between announcing a generation and saving it lost changes",
+        "full               |1756 | a change batch less than a second before an overwrite (model)",
         "full               | 121 | the same, after an overwrite while reading",
       })
   void aScheduleThatOnceFailedPasses(String profile, long seed, String what) {
