@@ -117,6 +117,29 @@ class S3StateStoreIT {
     assertThat(store.save(id, doc("new-4"), fresh)).isPresent();
   }
 
+  /** Full seed 1151: the same when the new document has reached the stale writer's number. */
+  @Test
+  void aWriterWhoseDocumentWasDeletedCannotOvertakeANewDocumentAtItsOwnRevisionNumber() {
+    S3StateStore store = store(s3.client());
+    String id = "tables/dms-out/dbo/DeletedAtSameNumber";
+    String stale = null;
+    for (int i = 1; i <= 3; i++) {
+      stale = store.save(id, doc("old-" + i), stale).orElseThrow();
+    }
+    String prefix = store.keyPrefix(id);
+    s3.client()
+        .listObjectsV2(b -> b.bucket(LOCATION.bucket()).prefix(prefix))
+        .contents()
+        .forEach(o -> s3.client().deleteObject(b -> b.bucket(LOCATION.bucket()).key(o.key())));
+    String fresh = null;
+    for (int i = 1; i <= 3; i++) {
+      fresh = store.save(id, doc("new-" + i), fresh).orElseThrow();
+    }
+
+    assertThat(store.save(id, doc("from the writer before the deletion"), stale)).isEmpty();
+    assertThat(store.load(id)).contains(new Stored(doc("new-3"), fresh));
+  }
+
   @Test
   void ofTwoWritersOnTheSameRevisionOnlyOneWins() {
     String id = "tables/dms-out/dbo/Orders";
@@ -252,7 +275,9 @@ class S3StateStoreIT {
       }
 
       assertThat(faults.counts().describe()).contains("reset");
-      assertThat(store(s3.client()).load(id)).contains(new Stored(doc("rev-10"), "10"));
+      Stored loaded = store(s3.client()).load(id).orElseThrow();
+      assertThat(loaded.document()).isEqualTo(doc("rev-10"));
+      assertThat(loaded.revision()).isEqualTo(revision).startsWith("10:");
     }
   }
 
