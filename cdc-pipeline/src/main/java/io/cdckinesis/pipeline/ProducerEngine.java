@@ -4,6 +4,7 @@ import io.cdckinesis.core.ConfigurationException;
 import io.cdckinesis.core.ControlOperation;
 import io.cdckinesis.core.ControlRecord;
 import io.cdckinesis.core.DmsCsvSettings;
+import io.cdckinesis.core.DmsFileKind;
 import io.cdckinesis.core.DmsObjectKey;
 import io.cdckinesis.core.NotDmsObjectException;
 import io.cdckinesis.core.SourceFile;
@@ -127,7 +128,13 @@ public final class ProducerEngine {
       }
       Unit unit = Unit.of(h.bucket(), key);
       Hinted seen = units.get(unit);
-      units.put(unit, new Hinted(h, (seen != null && seen.removed) || h.removed()));
+      boolean load = h.removed() && key.kind() == DmsFileKind.FULL_LOAD;
+      units.put(
+          unit,
+          new Hinted(
+              h,
+              (seen != null && seen.removed) || h.removed(),
+              (seen != null && seen.loadRemoved) || load));
     }
     return drainAll(units, out, run, false);
   }
@@ -142,12 +149,16 @@ public final class ProducerEngine {
   public ProducerResult sweep(String bucket, RunContext run) {
     Map<Unit, Hinted> units = new LinkedHashMap<>();
     for (Unit unit : discover(bucket)) {
-      units.put(unit, new Hinted(ObjectHint.created(bucket, unit.folder()), false));
+      units.put(unit, new Hinted(ObjectHint.created(bucket, unit.folder()), false, false));
     }
     return drainAll(units, new ArrayList<>(), run, true);
   }
 
-  private record Hinted(ObjectHint hint, boolean removed) {}
+  /**
+   * A unit named by events: whether one said an object of it was deleted, and whether one of those
+   * was a full-load file (the table had a full load: a truncate, not a cleanup of change files).
+   */
+  private record Hinted(ObjectHint hint, boolean removed, boolean loadRemoved) {}
 
   /**
    * Drains the units in turn while time lasts.
@@ -176,7 +187,8 @@ public final class ProducerEngine {
             continue;
           }
         }
-        boolean continued = drain(unit, todo.get(i).getValue().removed(), run, out);
+        Hinted hinted = todo.get(i).getValue();
+        boolean continued = drain(unit, hinted.removed(), hinted.loadRemoved(), run, out);
         if (continued) {
           continueLater(todo.subList(i, todo.size()), run, out);
           break;
@@ -227,7 +239,12 @@ public final class ProducerEngine {
    *
    * @return true when time ran low and the rest needs a continuation
    */
-  private boolean drain(Unit unit, boolean removalSeen, RunContext run, List<ObjectOutcome> out) {
+  private boolean drain(
+      Unit unit,
+      boolean removalSeen,
+      boolean loadRemoved,
+      RunContext run,
+      List<ObjectOutcome> out) {
     while (true) {
       Optional<UnitLease> acquired =
           UnitLease.acquire(states, clock, lease, leaseMargin, run.owner(), unit);
@@ -245,7 +262,7 @@ public final class ProducerEngine {
         return false;
       }
       UnitLease held = acquired.get();
-      Drained d = drainHeld(held, removalSeen, run, out);
+      Drained d = drainHeld(held, removalSeen, loadRemoved, run, out);
       if (d != Drained.IDLE) {
         return d == Drained.CONTINUED;
       }
@@ -262,6 +279,7 @@ public final class ProducerEngine {
         return false;
       }
       removalSeen = false;
+      loadRemoved = false;
     }
   }
 
@@ -272,7 +290,11 @@ public final class ProducerEngine {
   }
 
   private Drained drainHeld(
-      UnitLease held, boolean removalSeen, RunContext run, List<ObjectOutcome> out) {
+      UnitLease held,
+      boolean removalSeen,
+      boolean loadRemoved,
+      RunContext run,
+      List<ObjectOutcome> out) {
     Unit unit = held.unit();
     ChangeSink sink = sinks.open(held, run);
     try {
@@ -284,7 +306,8 @@ public final class ProducerEngine {
         }
         TableState state = held.state();
         UnitListing.Snapshot snap = snapshot(unit, state);
-        DrainPlanner.Step step = DrainPlanner.next(state, snap, removalSeen, clock.instant());
+        DrainPlanner.Step step =
+            DrainPlanner.next(state, snap, removalSeen, loadRemoved, clock.instant());
         if (step instanceof DrainPlanner.Idle) {
           sink.close();
           held.release();

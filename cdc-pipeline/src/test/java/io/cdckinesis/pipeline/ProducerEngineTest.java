@@ -342,6 +342,27 @@ class ProducerEngineTest {
   }
 
   /**
+   * Found by the simulation (full seed 1399): the same, when the delete events come after the next
+   * change file (they met a lease): no full load left, and the change file alone went out in
+   * generation 0, which the consumer skipped as stale.
+   */
+  @Test
+  void aTruncateAfterTheTableStateWasLostResetsTheTableAlsoWhenChangesFollowedIt() {
+    put("LOAD00000001.csv", "1,a\n2,b\n");
+    event(FOLDER + "LOAD00000001.csv");
+
+    states.delete("tables/" + BUCKET + "/dbo/t");
+    bucket.deleteFolder(FOLDER); // TRUNCATE at the source
+    put("20261130-100010000.csv", "I,3,c\n");
+    engine()
+        .process(
+            List.of(new ObjectHint(BUCKET, FOLDER + "LOAD00000001.csv", true)),
+            RunContext.unbounded("delete-event"));
+
+    assertThat(replica()).isEqualTo(Map.of("[3]", List.of("3", "c")));
+  }
+
+  /**
    * Found by the simulation (full seed 148): after a truncate reset the table, a change file and
    * then a reload's full load were written before the table was sent again; the full load was sent
    * as the reset generation's own, the older change file after it, and the replica kept a row the

@@ -69,18 +69,32 @@ public final class DrainPlanner {
    */
   public static Step next(
       TableState s, UnitListing.Snapshot snap, boolean removalSeen, Instant now) {
+    return next(s, snap, removalSeen, false, now);
+  }
+
+  /**
+   * The next step.
+   *
+   * @param removalSeen whether an event said that someone deleted an object of the unit
+   * @param loadRemoved whether such an event named a full-load file
+   * @param now the time, to tell a deletion from a lifecycle expiry without such an event
+   */
+  public static Step next(
+      TableState s,
+      UnitListing.Snapshot snap,
+      boolean removalSeen,
+      boolean loadRemoved,
+      Instant now) {
     boolean known = s.savedAt() != null;
     if (!s.announced()) {
       return new Announce();
     }
-    if (snap.empty()
-        && removalSeen
-        && !hasContent(s)
-        && s.generation() == 0
-        && s.cursor() == null) {
-      // No state (lost, or never saved before this run's lease) and the folder emptied by someone:
-      // the table was truncated or dropped while nothing remembered it; its consumers must still
-      // drop the rows they hold.
+    boolean fresh = !hasContent(s) && s.generation() == 0 && s.cursor() == null;
+    if (fresh && removalSeen && (snap.empty() || (loadRemoved && snap.loads().isEmpty()))) {
+      // No state (lost, or never saved before this run's lease) and the folder emptied by someone,
+      // or its full load deleted (change files written since may be there): the table was
+      // truncated or dropped while nothing remembered it; its consumers must still drop the rows
+      // they hold, and the change files since are the table.
       return new StartGeneration(
           "the table's folder was deleted (truncate or drop at the source) while its state was"
               + " lost",
