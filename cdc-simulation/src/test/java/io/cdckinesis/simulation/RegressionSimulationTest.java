@@ -50,6 +50,8 @@ class RegressionSimulationTest {
         "full               | 115 | state deleted after a truncate: changes alone look like generation 0",
         "full               |1187 | the run ended while a crashed sweep's lease still held a file",
         "full               |1762 | a crash between announcing a generation and saving it lost changes",
+        "full               |1399 | a truncate after lost state, delete events after the next change",
+        "full               |1151 | a stale writer overtook a new state at its own revision number",
         "full               |1756 | a change batch less than a second before an overwrite (model)",
         "full               | 121 | the same, after an overwrite while reading",
       })
