@@ -72,7 +72,13 @@ public final class DmsS3Writer {
   /** Writes a table's full load, split into files of at most {@code maxRowsPerLoadFile} rows. */
   public List<String> writeFullLoad(
       TableId table, List<List<Object>> rows, LocalDateTime transferTime) {
-    return keys(writeLoadFiles(table, "", "", 1, rows, transferTime));
+    return keys(writeFullLoadFiles(table, rows, transferTime));
+  }
+
+  /** {@link #writeFullLoad}, saying how many rows each file holds. */
+  public List<WrittenFile> writeFullLoadFiles(
+      TableId table, List<List<Object>> rows, LocalDateTime transferTime) {
+    return writeLoadFiles(table, "", "", 1, rows, transferTime);
   }
 
   /**
