@@ -49,7 +49,7 @@ class DemoPipelineIT {
     try (var files = Files.walk(s3.resolve(DemoPipeline.STATE_BUCKET))) {
       assertThat(files.filter(Files::isRegularFile).map(Path::toString))
           .isNotEmpty()
-          .allMatch(f -> f.contains("_cdc/checkpoints"));
+          .allMatch(f -> f.contains("_cdc/state/"));
     }
   }
 
