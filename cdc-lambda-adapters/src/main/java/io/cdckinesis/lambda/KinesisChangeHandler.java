@@ -6,8 +6,10 @@ import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import io.cdckinesis.core.spi.ChangeInput;
 import io.cdckinesis.core.spi.TableHandlers;
+import io.cdckinesis.lambda.internal.CdcFunctions;
 import io.cdckinesis.lambda.internal.FunctionClients;
 import io.cdckinesis.lambda.internal.InvocationLogContext;
+import io.cdckinesis.lambda.internal.Priming;
 import io.cdckinesis.pipeline.consumer.BatchResult;
 import io.cdckinesis.pipeline.consumer.ChangeConsumer;
 import io.cdckinesis.pipeline.consumer.StreamRecord;
@@ -43,27 +45,54 @@ public class KinesisChangeHandler implements RequestHandler<KinesisEvent, Stream
   private static final Logger LOG = LoggerFactory.getLogger(KinesisChangeHandler.class);
 
   private final EmfMetrics metrics;
+  private final Priming priming; // held here: the CRaC context keeps resources weakly
   private volatile ChangeConsumer consumer;
 
   /**
    * Builds everything from the environment at the first invocation; the constructor Lambda calls.
    */
   public KinesisChangeHandler() {
-    this.metrics = new EmfMetrics();
+    this(new EmfMetrics());
   }
 
   /**
    * For subclasses that send metrics elsewhere; the consumer is built at the first invocation by
    * {@link #createConsumer()}.
+   *
+   * <p>With SnapStart, the clients and the consumer's code are primed before the snapshot, but the
+   * consumer (and your handlers) are built only at the first invocation after a restore; one built
+   * before the snapshot is dropped at the restore, as it belongs to the container that took it.
    */
   protected KinesisChangeHandler(EmfMetrics metrics) {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.priming = Priming.consumer("consumer", this::environment, this::clients, this::forget);
   }
 
   /** Uses a consumer built elsewhere (tests, the demo, other runtimes). */
   public KinesisChangeHandler(ChangeConsumer consumer, EmfMetrics metrics) {
     this.consumer = Objects.requireNonNull(consumer, "consumer");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.priming = null;
+  }
+
+  /** Forgets a consumer built before a snapshot; the next invocation builds a new one. */
+  private void forget() {
+    consumer = null;
+  }
+
+  /** The container's configuration (tests in this package give their own). */
+  FunctionEnvironment environment() {
+    return FunctionEnvironment.fromSystem();
+  }
+
+  /** The container's clients (tests in this package give their own). */
+  FunctionClients clients() {
+    return FunctionClients.shared();
+  }
+
+  /** The SnapStart priming registered for this function, or null when the consumer was given. */
+  Priming priming() {
+    return priming;
   }
 
   /**
@@ -77,8 +106,8 @@ public class KinesisChangeHandler implements RequestHandler<KinesisEvent, Stream
    * invocation. Override to assemble it differently.
    */
   protected ChangeConsumer createConsumer() {
-    FunctionEnvironment env = FunctionEnvironment.fromSystem();
-    FunctionClients clients = FunctionClients.shared();
+    FunctionEnvironment env = environment();
+    FunctionClients clients = clients();
     return CdcFunctions.consumer(
         env,
         clients.s3(),

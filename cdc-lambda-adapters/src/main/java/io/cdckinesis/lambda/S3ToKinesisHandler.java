@@ -5,8 +5,10 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification;
 import io.cdckinesis.core.spi.ContinuationInvoker;
+import io.cdckinesis.lambda.internal.CdcFunctions;
 import io.cdckinesis.lambda.internal.FunctionClients;
 import io.cdckinesis.lambda.internal.InvocationLogContext;
+import io.cdckinesis.lambda.internal.Priming;
 import io.cdckinesis.lambda.internal.SelfInvokingContinuation;
 import io.cdckinesis.pipeline.ObjectHint;
 import io.cdckinesis.pipeline.ObjectOutcome;
@@ -43,6 +45,7 @@ public class S3ToKinesisHandler implements RequestHandler<S3Event, ProducerResul
   private final ProducerEngine engine;
   private final Function<Context, ContinuationInvoker> continuations;
   private final EmfMetrics metrics;
+  private final Priming priming; // held here: the CRaC context keeps resources weakly
 
   /** Builds everything from the environment; the constructor Lambda calls. */
   public S3ToKinesisHandler() {
@@ -51,6 +54,7 @@ public class S3ToKinesisHandler implements RequestHandler<S3Event, ProducerResul
     this.engine = CdcFunctions.producer(env, clients.s3(), clients.kinesis(), m -> {});
     this.continuations = context -> new SelfInvokingContinuation(clients.lambda(), context);
     this.metrics = new EmfMetrics();
+    this.priming = Priming.producer("producer", env, clients);
   }
 
   /** Uses parts built elsewhere (tests, the demo). */
@@ -61,6 +65,7 @@ public class S3ToKinesisHandler implements RequestHandler<S3Event, ProducerResul
     this.engine = Objects.requireNonNull(engine, "engine");
     this.continuations = Objects.requireNonNull(continuations, "continuations");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.priming = null;
   }
 
   @Override
@@ -169,5 +174,10 @@ public class S3ToKinesisHandler implements RequestHandler<S3Event, ProducerResul
     m.put("MalformedEventRecords", r.malformedRecords());
     m.put("Failures", 0);
     return m;
+  }
+
+  /** The SnapStart priming registered for this function, or null when its parts were given. */
+  Priming priming() {
+    return priming;
   }
 }

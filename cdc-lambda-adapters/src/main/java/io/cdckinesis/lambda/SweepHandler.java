@@ -4,8 +4,10 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.cdckinesis.core.ConfigurationException;
 import io.cdckinesis.core.spi.ContinuationInvoker;
+import io.cdckinesis.lambda.internal.CdcFunctions;
 import io.cdckinesis.lambda.internal.FunctionClients;
 import io.cdckinesis.lambda.internal.InvocationLogContext;
+import io.cdckinesis.lambda.internal.Priming;
 import io.cdckinesis.lambda.internal.SelfInvokingContinuation;
 import io.cdckinesis.pipeline.ProducerEngine;
 import io.cdckinesis.pipeline.ProducerResult;
@@ -30,6 +32,7 @@ public class SweepHandler implements RequestHandler<Map<String, Object>, Produce
   private final String bucket;
   private final Function<Context, ContinuationInvoker> continuations;
   private final EmfMetrics metrics;
+  private final Priming priming; // held here: the CRaC context keeps resources weakly
 
   /** Builds everything from the environment; the constructor Lambda calls. */
   public SweepHandler() {
@@ -43,6 +46,7 @@ public class SweepHandler implements RequestHandler<Map<String, Object>, Produce
     this.bucket = env.dmsBucket();
     this.continuations = context -> new SelfInvokingContinuation(clients.lambda(), context);
     this.metrics = new EmfMetrics();
+    this.priming = Priming.producer("sweep", env, clients);
   }
 
   /** Uses parts built elsewhere (tests, the demo). */
@@ -55,6 +59,7 @@ public class SweepHandler implements RequestHandler<Map<String, Object>, Produce
     this.bucket = Objects.requireNonNull(bucket, "bucket");
     this.continuations = Objects.requireNonNull(continuations, "continuations");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.priming = null;
   }
 
   @Override
@@ -73,5 +78,10 @@ public class SweepHandler implements RequestHandler<Map<String, Object>, Produce
     ProducerResult result = engine.sweep(bucket, run);
     metrics.emit(KinesisChangeHandler.functionName(context), S3ToKinesisHandler.counts(result));
     return result;
+  }
+
+  /** The SnapStart priming registered for this function, or null when its parts were given. */
+  Priming priming() {
+    return priming;
   }
 }

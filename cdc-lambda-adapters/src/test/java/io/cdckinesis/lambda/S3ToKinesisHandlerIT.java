@@ -17,6 +17,8 @@ import io.cdckinesis.core.TableDefinitions;
 import io.cdckinesis.core.spi.TableHandlers;
 import io.cdckinesis.core.testing.Fixtures;
 import io.cdckinesis.kinesis.PartitionKeys;
+import io.cdckinesis.lambda.internal.CdcFunctions;
+import io.cdckinesis.lambda.internal.S3Notifications;
 import io.cdckinesis.local.LocalKinesis;
 import io.cdckinesis.local.LocalS3;
 import io.cdckinesis.pipeline.ObjectOutcome;

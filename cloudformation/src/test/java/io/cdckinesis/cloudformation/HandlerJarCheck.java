@@ -19,7 +19,8 @@ import java.util.zip.ZipFile;
 /**
  * Checks that the classes the template names exist in the deployable jar: each function's {@code
  * Handler} ({@code package.Class::method}, the method declared by the class or a superclass in the
- * jar) and the default of every parameter that names a handler class ({@code DefaultHandler}).
+ * jar), the default of every parameter that names a handler class ({@code DefaultHandler}), and for
+ * a function with SnapStart the CRaC API ({@code org.crac.Resource}) its priming uses.
  */
 final class HandlerJarCheck {
 
@@ -48,6 +49,12 @@ final class HandlerJarCheck {
               if (!handler.isTextual()) {
                 out.add(new NamedClass("", null, where + " (not a literal string)"));
                 return;
+              }
+              if (SnapStartValidator.hasSnapStart(fn)) {
+                // The CRaC API its priming registers with; without it the handler cannot load.
+                out.add(
+                    new NamedClass(
+                        "org.crac.Resource", null, "Resources." + id + ".Properties.SnapStart"));
               }
               String text = handler.asText();
               int sep = text.indexOf("::");

@@ -96,7 +96,7 @@ class HandlerJarCheckTest {
   }
 
   @Test
-  void theTemplateNamesBothHandlersAndTheDefaultTableHandler() {
+  void theTemplateNamesTheHandlersTheDefaultTableHandlerAndTheCracApi() {
     List<NamedClass> named = HandlerJarCheck.namedClasses(CfnTemplate.projectTemplate());
     assertThat(named)
         .extracting(NamedClass::className, NamedClass::method)
@@ -107,7 +107,9 @@ class HandlerJarCheckTest {
                 "io.cdckinesis.lambda.KinesisChangeHandler", "handleRequest"),
             org.assertj.core.groups.Tuple.tuple(
                 "io.cdckinesis.lambda.SweepHandler", "handleRequest"),
-            org.assertj.core.groups.Tuple.tuple(
-                "io.cdckinesis.core.spi.LoggingTableHandler", null));
+            org.assertj.core.groups.Tuple.tuple("io.cdckinesis.core.spi.LoggingTableHandler", null),
+            org.assertj.core.groups.Tuple.tuple("org.crac.Resource", null),
+            org.assertj.core.groups.Tuple.tuple("org.crac.Resource", null),
+            org.assertj.core.groups.Tuple.tuple("org.crac.Resource", null));
   }
 }

@@ -17,7 +17,8 @@ import java.util.Set;
  *       the only wildcard in a resource is the trailing {@code /*} of an S3 object ARN; S3 object
  *       actions name object ARNs and bucket actions bucket ARNs; CloudWatch Logs actions name only
  *       the log group of a function using the role; lambda:InvokeFunction names only a function
- *       using the role (the producer continuing its own work).
+ *       using the role or one of its aliases (the producer continuing its own work), and only an
+ *       alias when the function has SnapStart.
  *   <li>Buckets: default encryption, all four public access blocks, and a bucket policy denying
  *       requests without TLS.
  *   <li>Kinesis streams: KMS encryption. SQS queues: SSE-SQS or KMS.
@@ -247,15 +248,27 @@ final class SecurityValidator {
       return;
     }
     Set<String> own = new LinkedHashSet<>();
+    Set<String> unqualifiedSnapStart = new LinkedHashSet<>();
     functionsOf(t, roles)
         .forEach(
             (id, fn) -> {
-              own.add("${" + id + ".Arn}");
+              boolean snapStart = SnapStartValidator.hasSnapStart(fn);
+              List<String> unqualified = new ArrayList<>();
+              unqualified.add("${" + id + ".Arn}");
               for (String name :
                   Intrinsics.render(CfnTemplate.properties(fn).path("FunctionName"))) {
-                own.add(
+                String arn =
                     "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:"
-                        + name);
+                        + name;
+                unqualified.add(arn);
+                for (String alias : SnapStartValidator.aliasNamesOf(t, id)) {
+                  own.add(arn + ":" + alias);
+                }
+              }
+              SnapStartValidator.aliasesOf(t, id).forEach(alias -> own.add("${" + alias + "}"));
+              own.addAll(unqualified);
+              if (snapStart) {
+                unqualifiedSnapStart.addAll(unqualified);
               }
             });
     for (String r : resources) {
@@ -264,8 +277,15 @@ final class SecurityValidator {
             where
                 + ": lambda:InvokeFunction on '"
                 + r
-                + "', which is not the ARN of a function using this role "
+                + "', which is not the ARN of a function using this role (or of its alias) "
                 + own);
+      } else if (unqualifiedSnapStart.contains(r)) {
+        problems.add(
+            where
+                + ": lambda:InvokeFunction on '"
+                + r
+                + "', the unqualified function: with SnapStart, invoke its alias (the"
+                + " unqualified ARN runs $LATEST, which has no snapshot)");
       }
     }
   }

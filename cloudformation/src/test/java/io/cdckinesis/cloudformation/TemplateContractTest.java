@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -242,5 +243,105 @@ class TemplateContractTest {
             "ConsumerFailureQueueUrl",
             "PositionsTableName",
             "ReplicationTaskArn");
+  }
+
+  @Test
+  void everyFunctionHasSnapStartAndIsInvokedOnlyThroughItsAlias() {
+    for (String function : List.of("Producer", "Sweep", "Consumer")) {
+      JsonNode fn = template.resources().get(function);
+      assertThat(SnapStartValidator.hasSnapStart(fn)).as(function).isTrue();
+      assertThat(SnapStartValidator.aliasNamesOf(template, function))
+          .as(function)
+          .containsExactly("live");
+    }
+    assertThat(SnapStartValidator.validate(template)).isEmpty();
+    // The continuation invokes the alias it was invoked through; the role may invoke only those.
+    JsonNode continuation = null;
+    for (JsonNode statement :
+        template
+            .resources()
+            .path("ProducerRole")
+            .path("Properties")
+            .path("Policies")
+            .get(0)
+            .path("PolicyDocument")
+            .path("Statement")) {
+      if ("ContinueOwnWork".equals(statement.path("Sid").asText())) {
+        continuation = statement;
+      }
+    }
+    assertThat(continuation).isNotNull();
+    List<String> resources = new ArrayList<>();
+    continuation.path("Resource").forEach(r -> resources.addAll(Intrinsics.render(r)));
+    assertThat(resources)
+        .containsExactlyInAnyOrder(
+            "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:"
+                + "${ResourceNamePrefix}-s3-to-kinesis:live",
+            "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:"
+                + "${ResourceNamePrefix}-sweep:live");
+    assertThat(template.outputs().path("ProducerFunctionArn").path("Value").path("Ref").asText())
+        .as("the bring-your-own-bucket notification targets the alias")
+        .isEqualTo("ProducerAlias");
+  }
+
+  /**
+   * Parameters a function reads that its version's Description may leave out: a new name replaces
+   * the function (and so the version); reserved concurrency is not part of a version; the others
+   * can be longer than a Description's 256 characters (a change of only those needs a new
+   * CodeS3Key, as cloudformation/README.md says).
+   */
+  private static final Set<String> NOT_IN_VERSION_DESCRIPTION =
+      Set.of(
+          "ResourceNamePrefix",
+          "ProducerReservedConcurrency",
+          "ConsumerReservedConcurrency",
+          "TableDefinitions",
+          "TableHandlers",
+          "ExistingStreamArn",
+          "ExistingSourceBucketName");
+
+  @Test
+  void aVersionIsPublishedWhenTheCodeOrASettingOfItsFunctionChanges() {
+    Map<String, String> versions =
+        Map.of(
+            "Producer", "ProducerVersion", "Sweep", "SweepVersion", "Consumer", "ConsumerVersion");
+    versions.forEach(
+        (function, version) -> {
+          Set<String> read = new java.util.TreeSet<>();
+          parametersIn(template.resources().get(function).path("Properties"), read);
+          read.removeAll(NOT_IN_VERSION_DESCRIPTION);
+          Set<String> described = new java.util.TreeSet<>();
+          JsonNode v = template.resources().get(version);
+          parametersIn(v.path("Properties").path("Description"), described);
+          assertThat(described).as(version + " Description").containsAll(read);
+          assertThat(read).as(function).contains("CodeS3Key", "CodeS3Bucket");
+          // Defaults and a typical code key stay within the 256 characters Lambda allows.
+          Map<String, String> typical =
+              Map.of(
+                  "CodeS3Bucket", "my-artifacts-bucket", "CodeS3Key", "cdc/cdc-lambda-0a1b2c3.jar");
+          String text =
+              new CfnEvaluator(template, typical)
+                  .eval(v.path("Properties").path("Description"))
+                  .asText();
+          assertThat(text).as(version).hasSizeLessThan(200).doesNotContain("${");
+        });
+  }
+
+  /** Parameter names a node refers to (Ref, Fn::Sub variables), recursively. */
+  private void parametersIn(JsonNode node, Set<String> out) {
+    if (Intrinsics.isFunction(node, "Ref") && template.parameters().has(node.get("Ref").asText())) {
+      out.add(node.get("Ref").asText());
+      return;
+    }
+    if (Intrinsics.isFunction(node, "Fn::Sub")) {
+      JsonNode arg = node.get("Fn::Sub");
+      String text = arg.isTextual() ? arg.asText() : arg.path(0).asText();
+      for (String name : Intrinsics.subVariables(text)) {
+        if (template.parameters().has(name)) {
+          out.add(name);
+        }
+      }
+    }
+    node.elements().forEachRemaining(child -> parametersIn(child, out));
   }
 }

@@ -135,6 +135,21 @@ class TemplateSecurityTest {
   }
 
   @Test
+  void aSnapStartFunctionIsInvokedOnlyThroughItsAlias() throws Exception {
+    String yaml =
+        java.nio.file.Files.readString(CfnTemplate.projectTemplatePath())
+            .replace("${ResourceNamePrefix}-sweep:live'", "${ResourceNamePrefix}-sweep'")
+            .replace(
+                "${ResourceNamePrefix}-s3-to-kinesis:live'", "${ResourceNamePrefix}-other:live'");
+    assertThat(VALIDATOR.validate(CfnTemplate.parse(yaml, "unqualified.yaml")))
+        .hasSize(2)
+        .anyMatch(
+            p -> p.contains("-sweep', the unqualified function: with SnapStart, invoke its alias"))
+        .anyMatch(
+            p -> p.contains("-other:live', which is not the ARN of a function using this role"));
+  }
+
+  @Test
   void logsPermissionsOnlyOnTheFunctionsOwnLogGroup() {
     assertThat(problems(roleWith("logs:PutLogEvents", "!GetAtt Group.Arn"))).isEmpty();
     assertThat(

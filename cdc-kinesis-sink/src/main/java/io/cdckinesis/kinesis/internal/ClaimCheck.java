@@ -3,6 +3,7 @@ package io.cdckinesis.kinesis.internal;
 import io.cdckinesis.core.ChangeRecord;
 import io.cdckinesis.core.EnvelopeCodec;
 import io.cdckinesis.core.PayloadPointer;
+import io.cdckinesis.core.SourceFile;
 import io.cdckinesis.core.spi.PayloadStore;
 import io.cdckinesis.kinesis.KinesisWriteException;
 import java.nio.charset.StandardCharsets;
@@ -76,15 +77,25 @@ final class ClaimCheck {
 
   /**
    * Where an oversize row is stored: derived from its table and source position only, so sending
-   * the same row again (a retried file) overwrites the same object.
+   * the same row again (a retried file) overwrites the same object with the same row. The position
+   * includes the file's load generation, revision and version: a file DMS wrote again (a reload in
+   * place, an overwrite) stores its rows under other names, so a consumer still reading pointers of
+   * the old file never fetches a row of the new one.
    */
   static String payloadName(ChangeRecord record) {
+    SourceFile file = record.position().file();
     String id =
         record.schema()
             + '\u0000'
             + record.table()
             + '\u0000'
-            + record.position().objectUri()
+            + file.uri()
+            + '\u0000'
+            + file.generation()
+            + '\u0000'
+            + file.revision()
+            + '\u0000'
+            + (file.version() == null ? "" : file.version())
             + '\u0000'
             + record.position().row();
     return safe(record.schema())

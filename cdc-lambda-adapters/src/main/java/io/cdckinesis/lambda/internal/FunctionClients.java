@@ -4,6 +4,8 @@ import io.cdckinesis.lambda.FunctionEnvironment;
 import io.cdckinesis.lambda.internal.ConfiguredEndpoints.Service;
 import java.net.URI;
 import java.util.Optional;
+import java.util.function.Consumer;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -24,6 +26,10 @@ public final class FunctionClients implements AutoCloseable {
 
   private static volatile FunctionClients shared;
 
+  /** Every client stops {@link DryRun} requests before sending them (priming). */
+  private static final Consumer<ClientOverrideConfiguration.Builder> DRY_RUN_STOP =
+      o -> o.addExecutionInterceptor(DryRun.INTERCEPTOR);
+
   private final S3Client s3;
   private final KinesisClient kinesis;
   private final LambdaClient lambda;
@@ -35,12 +41,19 @@ public final class FunctionClients implements AutoCloseable {
     S3ClientBuilder s3Builder =
         S3Client.builder()
             .httpClientBuilder(UrlConnectionHttpClient.builder())
+            .overrideConfiguration(DRY_RUN_STOP)
             .forcePathStyle(pathStyle(s3PathStyle, s3Endpoint));
     this.s3 = s3Builder.build();
     this.kinesis =
-        KinesisClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+        KinesisClient.builder()
+            .httpClientBuilder(UrlConnectionHttpClient.builder())
+            .overrideConfiguration(DRY_RUN_STOP)
+            .build();
     this.lambda =
-        LambdaClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+        LambdaClient.builder()
+            .httpClientBuilder(UrlConnectionHttpClient.builder())
+            .overrideConfiguration(DRY_RUN_STOP)
+            .build();
   }
 
   /** The setting when given, else path-style exactly when the S3 endpoint is a custom one. */
@@ -106,7 +119,11 @@ public final class FunctionClients implements AutoCloseable {
       synchronized (this) {
         c = dynamoDb;
         if (c == null) {
-          c = DynamoDbClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+          c =
+              DynamoDbClient.builder()
+                  .httpClientBuilder(UrlConnectionHttpClient.builder())
+                  .overrideConfiguration(DRY_RUN_STOP)
+                  .build();
           dynamoDb = c;
         }
       }

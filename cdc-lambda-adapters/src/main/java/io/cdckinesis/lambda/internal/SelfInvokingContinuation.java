@@ -3,7 +3,6 @@ package io.cdckinesis.lambda.internal;
 import com.amazonaws.services.lambda.runtime.Context;
 import io.cdckinesis.core.CdcException;
 import io.cdckinesis.core.spi.ContinuationInvoker;
-import io.cdckinesis.lambda.S3Notifications;
 import io.cdckinesis.s3.S3ObjectRef;
 import java.util.List;
 import software.amazon.awssdk.core.SdkBytes;
@@ -23,13 +22,23 @@ public final class SelfInvokingContinuation implements ContinuationInvoker {
   private final String functionName;
 
   /**
-   * Invokes the function by its unqualified name (the role may invoke exactly that function, not
-   * its versions or aliases).
+   * Invokes the function the way this invocation was invoked: by the ARN in the context, so that an
+   * invocation through an alias continues through the same alias (the published, SnapStart version
+   * the alias points at; the template's role may invoke exactly the aliases), and an unqualified
+   * one stays unqualified. Without an ARN (local runs), by the function's name.
    */
   public SelfInvokingContinuation(LambdaClient lambda, Context context) {
     this.lambda = lambda;
+    this.functionName = target(context);
+  }
+
+  static String target(Context context) {
+    String arn = context == null ? null : context.getInvokedFunctionArn();
+    if (arn != null && !arn.isBlank()) {
+      return arn;
+    }
     String name = context == null ? null : context.getFunctionName();
-    this.functionName = name != null ? name : System.getenv("AWS_LAMBDA_FUNCTION_NAME");
+    return name != null ? name : System.getenv("AWS_LAMBDA_FUNCTION_NAME");
   }
 
   @Override

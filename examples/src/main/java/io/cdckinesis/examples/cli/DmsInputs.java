@@ -196,7 +196,7 @@ final class DmsInputs {
         S3ObjectRef ref = S3ObjectRef.of(location.bucket(), key);
         DmsObjectKey parsed;
         try {
-          parsed = DmsObjectKey.parse(key, settings);
+          parsed = s3Key(key, location);
         } catch (NotDmsObjectException e) {
           if (!problems.problem(message(ref, e))) {
             return -1;
@@ -224,6 +224,32 @@ final class DmsInputs {
       throw new NoDmsFilesException(nothingFound(location.toString(), "objects", others));
     }
     return found;
+  }
+
+  /**
+   * Reads a listed key as DMS laid it out. Without BucketFolder, the folder the user named is the
+   * layout's root, as for a local folder: under {@code s3://bucket/erp/}, {@code
+   * erp/HR/EMPLOYEES/20190118-184518184.csv} is table HR.EMPLOYEES. A key that does not fit below
+   * the folder is read from the bucket's root.
+   */
+  private DmsObjectKey s3Key(String key, S3Prefix location) {
+    String folder = location.prefix();
+    if (settings.bucketFolder() == null && !folder.isEmpty() && !key.equals(folder)) {
+      String root = folder.endsWith("/") ? folder : folder + "/";
+      try {
+        DmsObjectKey k = DmsObjectKey.parse(key.substring(root.length()), settings);
+        return new DmsObjectKey(
+            key,
+            root.substring(0, root.length() - 1),
+            k.table(),
+            k.partition(),
+            k.datePartition(),
+            k.fileName());
+      } catch (NotDmsObjectException e) {
+        // not laid out from this folder: read the key from the bucket's root below
+      }
+    }
+    return DmsObjectKey.parse(key, settings);
   }
 
   /**

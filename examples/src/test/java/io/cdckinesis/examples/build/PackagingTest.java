@@ -88,6 +88,50 @@ class PackagingTest {
     assertThat(published).contains("cdc-core", "cdc-lambda-adapters");
   }
 
+  /**
+   * The example handler project pins what it shares with this build to this build's versions: users
+   * get what we test with, and its build (HandlerProjectIT) finds everything in this build's local
+   * repository without downloading.
+   */
+  @Test
+  void theHandlerProjectUsesTheVersionsOfThisBuild() throws Exception {
+    Element parent = pom(ROOT.resolve("pom.xml"));
+    Element example = pom(ROOT.resolve("examples/lambda-handler-project/pom.xml"));
+    java.util.Map<String, String> ours = new java.util.TreeMap<>();
+    for (Element plugin : elements(parent, "build/pluginManagement/plugins/plugin")) {
+      ours.put(text(plugin, "artifactId"), text(plugin, "version"));
+    }
+    java.util.Map<String, String> byProperty =
+        java.util.Map.of(
+            "junit-bom", "junit.version",
+            "jackson-bom", "jackson.version",
+            "aws-lambda-java-serialization", "lambda-serialization.version",
+            "aws-lambda-java-tests", "lambda-tests.version",
+            "logback-classic", "logback.version",
+            "assertj-core", "assertj.version");
+    byProperty.forEach(
+        (artifact, property) -> ours.put(artifact, text(parent, "properties/" + property)));
+
+    List<Element> pinned = new ArrayList<>();
+    pinned.addAll(elements(example, "build/pluginManagement/plugins/plugin"));
+    pinned.addAll(elements(example, "build/plugins/plugin"));
+    pinned.addAll(elements(example, "dependencyManagement/dependencies/dependency"));
+    pinned.addAll(elements(example, "dependencies/dependency"));
+    int checked = 0;
+    for (Element e : pinned) {
+      String artifact = text(e, "artifactId");
+      String version = text(e, "version");
+      if (version.isEmpty() || version.startsWith("${")) {
+        continue;
+      }
+      assertThat(ours).as("a version for " + artifact + " in this build").containsKey(artifact);
+      assertThat(version).as(artifact).isEqualTo(ours.get(artifact));
+      checked++;
+    }
+    assertThat(checked).isGreaterThanOrEqualTo(12);
+    assertThat(text(example, "properties/cdc-kinesis.version")).isEqualTo(text(parent, "version"));
+  }
+
   private static Element pom(Path file) throws Exception {
     DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
     f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
@@ -103,6 +147,11 @@ class PackagingTest {
 
   /** The texts of every element at a slash-separated path of child names. */
   private static List<String> texts(Element root, String path) {
+    return elements(root, path).stream().map(e -> e.getTextContent().trim()).toList();
+  }
+
+  /** Every element at a slash-separated path of child names. */
+  private static List<Element> elements(Element root, String path) {
     List<Element> current = List.of(root);
     for (String name : path.split("/")) {
       List<Element> next = new ArrayList<>();
@@ -117,6 +166,6 @@ class PackagingTest {
       }
       current = next;
     }
-    return current.stream().map(e -> e.getTextContent().trim()).toList();
+    return current;
   }
 }

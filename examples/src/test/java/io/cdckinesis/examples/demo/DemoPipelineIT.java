@@ -37,7 +37,7 @@ class DemoPipelineIT {
   }
 
   @Test
-  void keepLeavesTheDmsFilesCheckpointsAndNothingElseBehind(@TempDir Path dir) throws Exception {
+  void keepLeavesTheDmsFilesTableStatesAndNothingElseBehind(@TempDir Path dir) throws Exception {
     DemoReport r = run(new DemoOptions(50, 3, 60, 2, 1, false, dir, null, 3));
 
     assertThat(r.matches()).isTrue();
@@ -49,7 +49,7 @@ class DemoPipelineIT {
     try (var files = Files.walk(s3.resolve(DemoPipeline.STATE_BUCKET))) {
       assertThat(files.filter(Files::isRegularFile).map(Path::toString))
           .isNotEmpty()
-          .allMatch(f -> f.contains("_cdc/state/"));
+          .allMatch(f -> f.contains("_cdc/state/tables/"));
     }
   }
 
