@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import io.cdckinesis.core.spi.ChangeInput;
 import io.cdckinesis.core.spi.TableHandlers;
+import io.cdckinesis.lambda.internal.CdcFunctions;
 import io.cdckinesis.lambda.internal.FunctionClients;
 import io.cdckinesis.lambda.internal.InvocationLogContext;
 import io.cdckinesis.lambda.internal.Priming;

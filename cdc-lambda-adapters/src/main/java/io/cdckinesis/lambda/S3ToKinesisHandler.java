@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification;
 import io.cdckinesis.core.spi.ContinuationInvoker;
+import io.cdckinesis.lambda.internal.CdcFunctions;
 import io.cdckinesis.lambda.internal.FunctionClients;
 import io.cdckinesis.lambda.internal.InvocationLogContext;
 import io.cdckinesis.lambda.internal.Priming;

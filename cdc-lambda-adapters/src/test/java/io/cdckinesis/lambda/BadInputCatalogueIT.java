@@ -17,6 +17,8 @@ import io.cdckinesis.core.Envelope;
 import io.cdckinesis.core.EnvelopeCodec;
 import io.cdckinesis.core.TableDefinitions;
 import io.cdckinesis.core.spi.TableHandlers;
+import io.cdckinesis.lambda.internal.CdcFunctions;
+import io.cdckinesis.lambda.internal.S3Notifications;
 import io.cdckinesis.local.LocalKinesis;
 import io.cdckinesis.local.LocalS3;
 import io.cdckinesis.pipeline.ObjectOutcome;

@@ -14,6 +14,7 @@ import io.cdckinesis.core.spi.TableHandlers;
 import io.cdckinesis.dynamodb.DynamoDbAppliedPositionStore;
 import io.cdckinesis.kinesis.KinesisChangeSink;
 import io.cdckinesis.kinesis.KinesisSinkConfig;
+import io.cdckinesis.lambda.internal.CdcFunctions;
 import io.cdckinesis.local.LocalDynamoDb;
 import io.cdckinesis.local.LocalKinesis;
 import io.cdckinesis.local.LocalS3;

@@ -19,6 +19,8 @@ import io.cdckinesis.core.spi.ChangeInput;
 import io.cdckinesis.core.spi.LoggingTableHandler;
 import io.cdckinesis.core.spi.TableHandler;
 import io.cdckinesis.core.spi.TableHandlers;
+import io.cdckinesis.lambda.internal.CdcFunctions;
+import io.cdckinesis.lambda.internal.S3Notifications;
 import io.cdckinesis.local.LocalCredentials;
 import io.cdckinesis.local.LocalKinesis;
 import io.cdckinesis.local.LocalS3;

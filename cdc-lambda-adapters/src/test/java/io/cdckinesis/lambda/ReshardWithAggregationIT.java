@@ -11,6 +11,8 @@ import io.cdckinesis.core.spi.TableHandler;
 import io.cdckinesis.core.spi.TableHandlers;
 import io.cdckinesis.core.spi.TruncateInput;
 import io.cdckinesis.kinesis.SinkMetrics;
+import io.cdckinesis.lambda.internal.CdcFunctions;
+import io.cdckinesis.lambda.internal.S3Notifications;
 import io.cdckinesis.local.LocalKinesis;
 import io.cdckinesis.local.LocalS3;
 import io.cdckinesis.pipeline.ObjectOutcome;

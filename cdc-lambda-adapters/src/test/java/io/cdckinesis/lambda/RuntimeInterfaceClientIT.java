@@ -2,6 +2,7 @@ package io.cdckinesis.lambda;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cdckinesis.lambda.internal.S3Notifications;
 import io.cdckinesis.local.LocalCredentials;
 import io.cdckinesis.local.LocalKinesis;
 import io.cdckinesis.local.LocalLambdaRuntime;

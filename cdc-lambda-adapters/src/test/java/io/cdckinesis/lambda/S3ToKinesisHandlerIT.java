@@ -17,6 +17,8 @@ import io.cdckinesis.core.TableDefinitions;
 import io.cdckinesis.core.spi.TableHandlers;
 import io.cdckinesis.core.testing.Fixtures;
 import io.cdckinesis.kinesis.PartitionKeys;
+import io.cdckinesis.lambda.internal.CdcFunctions;
+import io.cdckinesis.lambda.internal.S3Notifications;
 import io.cdckinesis.local.LocalKinesis;
 import io.cdckinesis.local.LocalS3;
 import io.cdckinesis.pipeline.ObjectOutcome;
@@ -32,6 +34,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -271,7 +274,12 @@ class S3ToKinesisHandlerIT {
       Path root = Fixtures.dmsReal(set.dir());
       List<String> keys = new ArrayList<>();
       try (var files = Files.walk(root)) {
-        for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+        // Uploaded as DMS writes them: full load first (a change file with an older LastModified
+        // than the full load would read as written before a reload).
+        Comparator<Path> dmsWriteOrder =
+            Comparator.comparing((Path p) -> !p.getFileName().toString().startsWith("LOAD"))
+                .thenComparing(Comparator.naturalOrder());
+        for (Path f : files.filter(Files::isRegularFile).sorted(dmsWriteOrder).toList()) {
           String key = root.relativize(f).toString().replace('\\', '/');
           upload(key, f);
           keys.add(key);

@@ -4,6 +4,7 @@ import io.cdckinesis.core.ConfigurationException;
 import io.cdckinesis.core.ControlOperation;
 import io.cdckinesis.core.ControlRecord;
 import io.cdckinesis.core.DmsCsvSettings;
+import io.cdckinesis.core.DmsFileKind;
 import io.cdckinesis.core.DmsObjectKey;
 import io.cdckinesis.core.NotDmsObjectException;
 import io.cdckinesis.core.SourceFile;
@@ -127,7 +128,13 @@ public final class ProducerEngine {
       }
       Unit unit = Unit.of(h.bucket(), key);
       Hinted seen = units.get(unit);
-      units.put(unit, new Hinted(h, (seen != null && seen.removed) || h.removed()));
+      boolean load = h.removed() && key.kind() == DmsFileKind.FULL_LOAD;
+      units.put(
+          unit,
+          new Hinted(
+              h,
+              (seen != null && seen.removed) || h.removed(),
+              (seen != null && seen.loadRemoved) || load));
     }
     return drainAll(units, out, run, false);
   }
@@ -142,12 +149,16 @@ public final class ProducerEngine {
   public ProducerResult sweep(String bucket, RunContext run) {
     Map<Unit, Hinted> units = new LinkedHashMap<>();
     for (Unit unit : discover(bucket)) {
-      units.put(unit, new Hinted(ObjectHint.created(bucket, unit.folder()), false));
+      units.put(unit, new Hinted(ObjectHint.created(bucket, unit.folder()), false, false));
     }
     return drainAll(units, new ArrayList<>(), run, true);
   }
 
-  private record Hinted(ObjectHint hint, boolean removed) {}
+  /**
+   * A unit named by events: whether one said an object of it was deleted, and whether one of those
+   * was a full-load file (the table had a full load: a truncate, not a cleanup of change files).
+   */
+  private record Hinted(ObjectHint hint, boolean removed, boolean loadRemoved) {}
 
   /**
    * Drains the units in turn while time lasts.
@@ -176,7 +187,8 @@ public final class ProducerEngine {
             continue;
           }
         }
-        boolean continued = drain(unit, todo.get(i).getValue().removed(), run, out);
+        Hinted hinted = todo.get(i).getValue();
+        boolean continued = drain(unit, hinted.removed(), hinted.loadRemoved(), run, out);
         if (continued) {
           continueLater(todo.subList(i, todo.size()), run, out);
           break;
@@ -227,7 +239,12 @@ public final class ProducerEngine {
    *
    * @return true when time ran low and the rest needs a continuation
    */
-  private boolean drain(Unit unit, boolean removalSeen, RunContext run, List<ObjectOutcome> out) {
+  private boolean drain(
+      Unit unit,
+      boolean removalSeen,
+      boolean loadRemoved,
+      RunContext run,
+      List<ObjectOutcome> out) {
     while (true) {
       Optional<UnitLease> acquired =
           UnitLease.acquire(states, clock, lease, leaseMargin, run.owner(), unit);
@@ -245,7 +262,7 @@ public final class ProducerEngine {
         return false;
       }
       UnitLease held = acquired.get();
-      Drained d = drainHeld(held, removalSeen, run, out);
+      Drained d = drainHeld(held, removalSeen, loadRemoved, run, out);
       if (d != Drained.IDLE) {
         return d == Drained.CONTINUED;
       }
@@ -262,6 +279,7 @@ public final class ProducerEngine {
         return false;
       }
       removalSeen = false;
+      loadRemoved = false;
     }
   }
 
@@ -272,7 +290,11 @@ public final class ProducerEngine {
   }
 
   private Drained drainHeld(
-      UnitLease held, boolean removalSeen, RunContext run, List<ObjectOutcome> out) {
+      UnitLease held,
+      boolean removalSeen,
+      boolean loadRemoved,
+      RunContext run,
+      List<ObjectOutcome> out) {
     Unit unit = held.unit();
     ChangeSink sink = sinks.open(held, run);
     try {
@@ -284,13 +306,16 @@ public final class ProducerEngine {
         }
         TableState state = held.state();
         UnitListing.Snapshot snap = snapshot(unit, state);
-        DrainPlanner.Step step = DrainPlanner.next(state, snap, removalSeen, clock.instant());
+        DrainPlanner.Step step =
+            DrainPlanner.next(state, snap, removalSeen, loadRemoved, clock.instant());
         if (step instanceof DrainPlanner.Idle) {
           sink.close();
           held.release();
           return Drained.IDLE;
         } else if (step instanceof DrainPlanner.StartGeneration g) {
           startGeneration(held, g, sink, out);
+        } else if (step instanceof DrainPlanner.Announce) {
+          announce(held, sink);
         } else if (step instanceof DrainPlanner.Forget f) {
           TableState s = held.state();
           held.save(f.load() ? s.withCurrent(null) : s.changeDone(f.key()));
@@ -334,20 +359,12 @@ public final class ProducerEngine {
     TableState s = held.state();
     long generation =
         g.fullLoad() ? Math.max(s.generation() + 1, clock.instant().toEpochMilli()) : 0;
-    if (g.fullLoad() && !unit.transactional()) {
-      // Every reader of the table sees the reset before any row of the new generation.
-      sink.writeControl(
-          new ControlRecord(
-              ControlOperation.TRUNCATE_TABLE,
-              unit.table(),
-              new SourceFile(unit.uri(), generation, 1, null),
-              clock.instant(),
-              g.reason(),
-              List.of()));
-      sink.flush();
-    }
     TableState next = s.newGeneration(generation, g.reason(), g.supersededUpTo());
-    held.save(g.resendChanges() ? next.withCursor(null) : next);
+    next = g.resendChanges() ? next.withCursor(null) : next;
+    // Saved before it is announced: a crash in between leaves a generation to announce again, never
+    // a stream ahead of the state (whose next generation could then be lower than the stream's).
+    held.save(unit.transactional() ? next.withAnnounced() : next);
+    announce(held, sink);
     LOG.atInfo()
         .setMessage("table starts a new load generation")
         .addKeyValue("table", unit)
@@ -360,6 +377,24 @@ public final class ProducerEngine {
               objects.uri(unit.bucket(), g.supersededUpTo()), ObjectOutcome.Status.SUPERSEDED));
     }
     out.add(ObjectOutcome.of(unit.uri(), ObjectOutcome.Status.GENERATION_STARTED));
+  }
+
+  /** Every reader of the table sees the reset before any row of the new generation. */
+  private void announce(UnitLease held, ChangeSink sink) {
+    TableState s = held.state();
+    if (s.announced()) {
+      return;
+    }
+    sink.writeControl(
+        new ControlRecord(
+            ControlOperation.TRUNCATE_TABLE,
+            held.unit().table(),
+            new SourceFile(held.unit().uri(), s.generation(), 1, null),
+            clock.instant(),
+            s.generationReason(),
+            List.of()));
+    sink.flush();
+    held.save(s.withAnnounced());
   }
 
   private UnitListing.Snapshot snapshot(Unit unit, TableState state) {

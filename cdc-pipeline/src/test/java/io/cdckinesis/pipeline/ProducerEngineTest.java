@@ -44,6 +44,7 @@ class ProducerEngineTest {
   private final List<Object> stream = new ArrayList<>();
   private final AtomicReference<RuntimeException> crashAtWrite = new AtomicReference<>();
   private final AtomicLong writesBeforeCrash = new AtomicLong(Long.MAX_VALUE);
+  private final AtomicReference<RuntimeException> crashAfterResetFlushed = new AtomicReference<>();
 
   private ProducerEngine engine() {
     return engine(DmsCsvSettings.defaults());
@@ -78,14 +79,20 @@ class ProducerEngineTest {
         inner.write(record);
       }
 
+      private boolean reset;
+
       @Override
       public void writeControl(ControlRecord record) {
         inner.writeControl(record);
+        reset = true;
       }
 
       @Override
       public void flush() {
         inner.flush();
+        if (reset && crashAfterResetFlushed.get() != null) {
+          throw crashAfterResetFlushed.getAndSet(null);
+        }
       }
 
       @Override
@@ -308,6 +315,94 @@ class ProducerEngineTest {
     event(FOLDER + "20261130-100020000.csv");
 
     assertThat(replica()).isEqualTo(Map.of("[1]", List.of("1", "a1")));
+  }
+
+  /**
+   * Found by the simulation (full seeds 74 and 114): the table's state was deleted, then the table
+   * truncated before any run looked at it again; the delete events found no state and an empty
+   * folder, the run did nothing, and the replica kept the truncated rows.
+   */
+  @Test
+  void aTruncateAfterTheTableStateWasLostStillResetsTheTable() {
+    put("LOAD00000001.csv", "1,a\n2,b\n");
+    event(FOLDER + "LOAD00000001.csv");
+
+    states.delete("tables/" + BUCKET + "/dbo/t");
+    bucket.deleteFolder(FOLDER); // TRUNCATE at the source
+    clock.advance(Duration.ofSeconds(1));
+    engine()
+        .process(
+            List.of(new ObjectHint(BUCKET, FOLDER + "LOAD00000001.csv", true)),
+            RunContext.unbounded("delete-event"));
+    assertThat(replica()).isEmpty();
+
+    put("20261130-100010000.csv", "I,3,c\n");
+    event(FOLDER + "20261130-100010000.csv");
+    assertThat(replica()).isEqualTo(Map.of("[3]", List.of("3", "c")));
+  }
+
+  /**
+   * Found by the simulation (full seed 1399): the same, when the delete events come after the next
+   * change file (they met a lease): no full load left, and the change file alone went out in
+   * generation 0, which the consumer skipped as stale.
+   */
+  @Test
+  void aTruncateAfterTheTableStateWasLostResetsTheTableAlsoWhenChangesFollowedIt() {
+    put("LOAD00000001.csv", "1,a\n2,b\n");
+    event(FOLDER + "LOAD00000001.csv");
+
+    states.delete("tables/" + BUCKET + "/dbo/t");
+    bucket.deleteFolder(FOLDER); // TRUNCATE at the source
+    put("20261130-100010000.csv", "I,3,c\n");
+    engine()
+        .process(
+            List.of(new ObjectHint(BUCKET, FOLDER + "LOAD00000001.csv", true)),
+            RunContext.unbounded("delete-event"));
+
+    assertThat(replica()).isEqualTo(Map.of("[3]", List.of("3", "c")));
+  }
+
+  /**
+   * Found by the simulation (full seed 148): after a truncate reset the table, a change file and
+   * then a reload's full load were written before the table was sent again; the full load was sent
+   * as the reset generation's own, the older change file after it, and the replica kept a row the
+   * reload no longer had.
+   */
+  @Test
+  void changeFilesWrittenBeforeAFullLoadThatFollowsATruncateAreSuperseded() {
+    put("LOAD00000001.csv", "1,a\n2,b\n");
+    event(FOLDER + "LOAD00000001.csv");
+    bucket.deleteFolder(FOLDER); // TRUNCATE
+    engine()
+        .process(
+            List.of(new ObjectHint(BUCKET, FOLDER + "LOAD00000001.csv", true)),
+            RunContext.unbounded("delete-event"));
+
+    put("20261130-100010000.csv", "I,3,c\n"); // its event is late
+    put("LOAD00000001.csv", "1,x\n"); // reloaded after missed changes (3 deleted, 1 inserted)
+    event(FOLDER + "LOAD00000001.csv");
+    event(FOLDER + "20261130-100010000.csv");
+
+    assertThat(replica()).isEqualTo(Map.of("[1]", List.of("1", "x")));
+  }
+
+  /**
+   * Found by the simulation (full seed 1762): a run announced a new generation, then crashed before
+   * saving it; the table was truncated before the next run, which found no full load, sent the next
+   * change file in generation 0, and the consumer (at the announced generation) skipped it.
+   */
+  @Test
+  void aCrashBetweenAnnouncingAGenerationAndTheRestNeverLeavesTheStreamAhead() {
+    put("LOAD00000001.csv", "1,a\n2,b\n");
+    crashAfterResetFlushed.set(new IllegalStateException("killed"));
+    assertThatThrownBy(() -> event(FOLDER + "LOAD00000001.csv")).hasMessage("killed");
+
+    bucket.deleteFolder(FOLDER); // TRUNCATE; its delete events met the crashed run's lease
+    put("20261130-100010000.csv", "I,3,c\n");
+    clock.advance(Duration.ofMinutes(2)); // the crashed run's lease expires
+    event(FOLDER + "20261130-100010000.csv");
+
+    assertThat(replica()).isEqualTo(Map.of("[3]", List.of("3", "c")));
   }
 
   @Test

@@ -11,8 +11,10 @@ import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -38,15 +40,17 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * two before it is deleted: the store keeps its own folder small, so no lifecycle rule is needed on
  * the prefix (an idle table's state is old, not stale). Because a deleted revision could be created
  * again by a writer that is very late, a save also checks that its revision is the newest one after
- * it was created, and counts as lost otherwise.
+ * it was created and that the revision it replaced is still there (a document deleted by hand
+ * starts again at revision 1, under a writer that must not be overtaken by one from before the
+ * deletion), and counts as lost otherwise.
  *
  * <p>Why not overwrite one object with {@code If-Match: <etag>}? S3 honours that atomically too,
  * but the local S3 server used for tests and the demo (s3proxy 4.1.0) checks If-Match and then
  * writes, so two racing writers can both succeed there; If-None-Match is atomic in both.
  *
- * <p>Revisions are the decimal revision numbers ({@code "1"}, {@code "2"}, ...). Stateless and
- * thread-safe; a new instance over the same location sees the same documents. Never closes the
- * client.
+ * <p>Revisions are the decimal revision numbers with the ETag of their object ({@code "1:<etag>"},
+ * {@code "2:<etag>"}, ...; the number alone where S3 gave no ETag). Stateless and thread-safe; a
+ * new instance over the same location sees the same documents. Never closes the client.
  */
 public final class S3StateStore implements StateStore {
 
@@ -99,13 +103,13 @@ public final class S3StateStore implements StateStore {
                   client.listObjectsV2(
                       b -> b.bucket(location.bucket()).prefix(folder).maxKeys(LIST_WINDOW)));
       String key = null;
-      long revision = 0;
+      String revision = null;
       for (var object : listing.contents()) {
         long r = StateKeys.revisionOf(object.key());
         // Only this document's own revisions: not those of a document whose id extends this one.
         if (r >= 1 && object.key().lastIndexOf('/') == folder.length() - 1) {
           key = object.key();
-          revision = r;
+          revision = revision(r, object.eTag());
           break;
         }
       }
@@ -122,7 +126,7 @@ public final class S3StateStore implements StateStore {
       try {
         byte[] json =
             client.getObjectAsBytes(b -> b.bucket(location.bucket()).key(found)).asByteArray();
-        return Optional.of(new Stored(json, Long.toString(revision)));
+        return Optional.of(new Stored(json, revision));
       } catch (SdkException e) {
         if (!S3Errors.isNotFound(e)) {
           throw S3Errors.storeFailure("GetObject", location.bucket(), key, e);
@@ -138,6 +142,7 @@ public final class S3StateStore implements StateStore {
     StateStore.checkId(id);
     Objects.requireNonNull(document, "document");
     long next = expectedRevision == null ? 1 : parseRevision(expectedRevision) + 1;
+    String expectedETag = expectedRevision == null ? null : eTagOf(expectedRevision);
     String key = keys.key(id, next);
     Retry retry = Retry.of("state-save", conflictRetry);
     Optional<String> saved;
@@ -154,8 +159,21 @@ public final class S3StateStore implements StateStore {
       return saved;
     }
     // Superseded revisions are deleted (below), so "the successor exists" alone cannot refuse a
-    // stale writer whose successor is gone: it wins only if its revision is now the newest.
-    if (newestRevision(keys.folder(id)) > next) {
+    // stale writer whose successor is gone: it wins only if its revision is now the newest, and
+    // only if the very object it saved on (same number and ETag) is still there, unless nothing
+    // else is: someone who deleted the document meanwhile made another writer start again from
+    // revision 1, whose lineage this write must not overtake, even at the same number.
+    Map<Long, String> listed = revisions(keys.folder(id));
+    boolean newest = listed.keySet().stream().allMatch(r -> r <= next);
+    String predecessor = listed.get(next - 1);
+    boolean lineageGone =
+        expectedRevision != null
+            && listed.keySet().stream().anyMatch(r -> r != next)
+            && (predecessor == null
+                || (expectedETag != null
+                    && !predecessor.isEmpty()
+                    && !predecessor.equals(expectedETag)));
+    if (!newest || lineageGone) {
       deleteQuietly(key);
       return Optional.empty();
     }
@@ -165,8 +183,8 @@ public final class S3StateStore implements StateStore {
     return saved;
   }
 
-  /** The newest revision number in a document's folder, 0 when there is none. */
-  private long newestRevision(String folder) {
+  /** The revision numbers among the first keys of a document's folder with their ETags. */
+  private Map<Long, String> revisions(String folder) {
     ListObjectsV2Response listing =
         call(
             "ListObjectsV2",
@@ -174,13 +192,14 @@ public final class S3StateStore implements StateStore {
             () ->
                 client.listObjectsV2(
                     b -> b.bucket(location.bucket()).prefix(folder).maxKeys(LIST_WINDOW)));
+    Map<Long, String> out = new LinkedHashMap<>();
     for (var object : listing.contents()) {
       long r = StateKeys.revisionOf(object.key());
       if (r >= 1 && object.key().lastIndexOf('/') == folder.length() - 1) {
-        return r;
+        out.put(r, eTagOf(revision(r, object.eTag())));
       }
     }
-    return 0;
+    return out;
   }
 
   @Override
@@ -209,16 +228,22 @@ public final class S3StateStore implements StateStore {
 
   private Optional<String> create(String key, byte[] json, long revision) {
     try {
-      client.putObject(
-          b ->
-              b.bucket(location.bucket()).key(key).ifNoneMatch("*").contentType("application/json"),
-          RequestBody.fromBytes(json));
-      return Optional.of(Long.toString(revision));
+      String eTag =
+          client
+              .putObject(
+                  b ->
+                      b.bucket(location.bucket())
+                          .key(key)
+                          .ifNoneMatch("*")
+                          .contentType("application/json"),
+                  RequestBody.fromBytes(json))
+              .eTag();
+      return Optional.of(revision(revision, eTag));
     } catch (SdkException e) {
       if (S3Errors.isPreconditionFailed(e)) {
         // Taken: by another writer, or by this very write when S3 stored it but the answer was
         // lost and the SDK sent it again. Only the second case finds its own bytes there.
-        return ownWrite(key, json) ? Optional.of(Long.toString(revision)) : Optional.empty();
+        return ownWrite(key, json).map(eTag -> revision(revision, eTag));
       }
       if (isConflict(e)) {
         throw (S3Exception) e;
@@ -227,15 +252,16 @@ public final class S3StateStore implements StateStore {
     }
   }
 
-  /** Whether the revision object at {@code key} holds exactly these bytes. */
-  private boolean ownWrite(String key, byte[] json) {
+  /** The ETag of the revision object at {@code key} if it holds exactly these bytes. */
+  private Optional<String> ownWrite(String key, byte[] json) {
     try {
-      byte[] stored =
-          client.getObjectAsBytes(b -> b.bucket(location.bucket()).key(key)).asByteArray();
-      return Arrays.equals(stored, json);
+      var stored = client.getObjectAsBytes(b -> b.bucket(location.bucket()).key(key));
+      return Arrays.equals(stored.asByteArray(), json)
+          ? Optional.of(String.valueOf(stored.response().eTag()))
+          : Optional.empty();
     } catch (SdkException e) {
       if (S3Errors.isNotFound(e)) {
-        return false;
+        return Optional.empty();
       }
       throw S3Errors.storeFailure("GetObject", location.bucket(), key, e);
     }
@@ -264,9 +290,26 @@ public final class S3StateStore implements StateStore {
         && "ConditionalRequestConflict".equals(e.awsErrorDetails().errorCode());
   }
 
+  /**
+   * A revision as handed out: its number and, when S3 gave one, the ETag of its object ({@code
+   * 7:9b2cf535f27731c974343645a3985328}), so that a save can tell its predecessor from another
+   * object of the same number.
+   */
+  private static String revision(long number, String eTag) {
+    String e = eTag == null ? "" : eTag.replace("\"", "");
+    return e.isEmpty() ? Long.toString(number) : number + ":" + e;
+  }
+
+  /** The ETag part of a revision, "" when it has none. */
+  private static String eTagOf(String revision) {
+    int colon = revision.indexOf(':');
+    return colon < 0 ? "" : revision.substring(colon + 1);
+  }
+
   private static long parseRevision(String revision) {
     try {
-      long r = Long.parseLong(revision);
+      int colon = revision.indexOf(':');
+      long r = Long.parseLong(colon < 0 ? revision : revision.substring(0, colon));
       if (r >= 1 && r < Long.MAX_VALUE - 1) {
         return r;
       }

@@ -88,6 +88,58 @@ class S3StateStoreIT {
     assertThat(keysUnder(store.keyPrefix(id))).isEqualTo(2);
   }
 
+  /**
+   * Found by the simulation (full seed 200): an operator deleted a table's state while a stalled
+   * run held it; a new run started the document again at revision 1, and the stalled run's next
+   * save (on its revision 8, deleted) created revision 9 and overtook the new lineage with the
+   * table's old generation.
+   */
+  @Test
+  void aWriterWhoseDocumentWasDeletedCannotOvertakeTheWriterThatStartedItAgain() {
+    S3StateStore store = store(s3.client());
+    String id = "tables/dms-out/dbo/Deleted";
+    String stale = null;
+    for (int i = 1; i <= 8; i++) {
+      stale = store.save(id, doc("old-" + i), stale).orElseThrow();
+    }
+    String prefix = store.keyPrefix(id);
+    s3.client()
+        .listObjectsV2(b -> b.bucket(LOCATION.bucket()).prefix(prefix))
+        .contents()
+        .forEach(o -> s3.client().deleteObject(b -> b.bucket(LOCATION.bucket()).key(o.key())));
+    String fresh = null;
+    for (int i = 1; i <= 3; i++) {
+      fresh = store.save(id, doc("new-" + i), fresh).orElseThrow();
+    }
+
+    assertThat(store.save(id, doc("from the writer before the deletion"), stale)).isEmpty();
+    assertThat(store.load(id)).contains(new Stored(doc("new-3"), fresh));
+    assertThat(store.save(id, doc("new-4"), fresh)).isPresent();
+  }
+
+  /** Full seed 1151: the same when the new document has reached the stale writer's number. */
+  @Test
+  void aWriterWhoseDocumentWasDeletedCannotOvertakeANewDocumentAtItsOwnRevisionNumber() {
+    S3StateStore store = store(s3.client());
+    String id = "tables/dms-out/dbo/DeletedAtSameNumber";
+    String stale = null;
+    for (int i = 1; i <= 3; i++) {
+      stale = store.save(id, doc("old-" + i), stale).orElseThrow();
+    }
+    String prefix = store.keyPrefix(id);
+    s3.client()
+        .listObjectsV2(b -> b.bucket(LOCATION.bucket()).prefix(prefix))
+        .contents()
+        .forEach(o -> s3.client().deleteObject(b -> b.bucket(LOCATION.bucket()).key(o.key())));
+    String fresh = null;
+    for (int i = 1; i <= 3; i++) {
+      fresh = store.save(id, doc("new-" + i), fresh).orElseThrow();
+    }
+
+    assertThat(store.save(id, doc("from the writer before the deletion"), stale)).isEmpty();
+    assertThat(store.load(id)).contains(new Stored(doc("new-3"), fresh));
+  }
+
   @Test
   void ofTwoWritersOnTheSameRevisionOnlyOneWins() {
     String id = "tables/dms-out/dbo/Orders";
@@ -223,7 +275,9 @@ class S3StateStoreIT {
       }
 
       assertThat(faults.counts().describe()).contains("reset");
-      assertThat(store(s3.client()).load(id)).contains(new Stored(doc("rev-10"), "10"));
+      Stored loaded = store(s3.client()).load(id).orElseThrow();
+      assertThat(loaded.document()).isEqualTo(doc("rev-10"));
+      assertThat(loaded.revision()).isEqualTo(revision).startsWith("10:");
     }
   }
 

@@ -95,7 +95,7 @@ class S3StateStoreTest {
   @Test
   void aConflictThatClearsIsRetriedAndTheWriteWins() {
     StubS3 s3 = new StubS3(error(409, "ConditionalRequestConflict"), null);
-    assertThat(store(s3).save(ID, CP, "4")).contains("5");
+    assertThat(store(s3).save(ID, CP, "4")).contains("5:e");
     assertThat(s3.puts).hasSize(2).allSatisfy(p -> assertThat(p.ifNoneMatch()).isEqualTo("*"));
     assertThat(s3.puts.get(0).key()).isEqualTo(s3.puts.get(1).key());
   }

@@ -16,6 +16,7 @@ import io.cdckinesis.lambda.EmfMetrics;
 import io.cdckinesis.lambda.KinesisChangeHandler;
 import io.cdckinesis.lambda.S3ToKinesisHandler;
 import io.cdckinesis.lambda.SweepHandler;
+import io.cdckinesis.pipeline.ObjectOutcome;
 import io.cdckinesis.pipeline.ProducerEngine;
 import io.cdckinesis.pipeline.consumer.ChangeConsumer;
 import io.cdckinesis.pipeline.consumer.InMemoryAppliedPositionStore;
@@ -145,9 +146,11 @@ public final class DeployedPipeline implements SystemUnderTest {
   }
 
   @Override
-  public void sweep(Context context) {
-    new SweepHandler(engine, p.dmsBucket(), this::continuation, EmfMetrics.to(doc -> {}))
-        .handleRequest(Map.of(), context);
+  public boolean sweep(Context context) {
+    return new SweepHandler(engine, p.dmsBucket(), this::continuation, EmfMetrics.to(doc -> {}))
+            .handleRequest(Map.of(), context)
+            .count(ObjectOutcome.Status.PENDING_ELSEWHERE)
+        > 0;
   }
 
   /** As {@code SelfInvokingContinuation}: the function named in the context invokes itself. */

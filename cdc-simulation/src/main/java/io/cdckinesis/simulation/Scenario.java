@@ -168,6 +168,11 @@ public record Scenario(
         case DELETE_STATE -> {
           // Anywhere (while the table is sent, or after it went idle), then changes again.
           int at = r.nextInt(steps.size() + 1);
+          if (at == 0 && steps.get(0).action() == Action.OVERWRITE_WHILE_READING) {
+            // Not between the full load and its overwrite: the change batch that follows would come
+            // less than a second before the overwrite (the ambiguity of DESIGN.md, not explored).
+            at = 1;
+          }
           Duration after =
               r.nextBoolean()
                   ? Duration.ofMillis(50 + r.nextInt(3_000))

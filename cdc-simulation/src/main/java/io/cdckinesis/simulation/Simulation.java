@@ -122,12 +122,17 @@ public final class Simulation {
             scenario.tuning().producerTimeout(),
             (event, context) -> sut[0].produce(event, context),
             redrive);
+    boolean[] heldElsewhere = new boolean[1];
     AsyncFunction<S3Event> sweep =
         new AsyncFunction<>(
             scheduler,
             SystemUnderTest.SWEEP_FUNCTION,
             scenario.tuning().producerTimeout(),
-            (event, context) -> sut[0].sweep(context),
+            (event, context) -> {
+              if (sut[0].sweep(context)) {
+                heldElsewhere[0] = true;
+              }
+            },
             null);
     long[] continuations = new long[2];
     SimPlatform.SelfInvoke selfInvoke =
@@ -186,7 +191,7 @@ public final class Simulation {
             scenario.faults(),
             sut[0]::newConsumerContainer);
     esm.start(scenario.consumerDelay());
-    Sweeps sweeps = new Sweeps(scheduler, sut[0], sweep, s3, kinesis, producer);
+    Sweeps sweeps = new Sweeps(scheduler, sut[0], sweep, s3, kinesis, producer, heldElsewhere);
     sweeps.start();
 
     scheduler.idleWhen(
@@ -246,6 +251,7 @@ public final class Simulation {
     private final SimS3 s3;
     private final SimulatedKinesis kinesis;
     private final AsyncFunction<S3Event> producer;
+    private final boolean[] heldElsewhere;
     private int quiet;
     private long lastSignature = -1;
 
@@ -255,7 +261,9 @@ public final class Simulation {
         AsyncFunction<S3Event> function,
         SimS3 s3,
         SimulatedKinesis kinesis,
-        AsyncFunction<S3Event> producer) {
+        AsyncFunction<S3Event> producer,
+        boolean[] heldElsewhere) {
+      this.heldElsewhere = heldElsewhere;
       this.scheduler = scheduler;
       this.sut = sut;
       this.function = function;
@@ -275,19 +283,31 @@ public final class Simulation {
       function.invoke(NotificationDelivery.event(List.of()), Duration.ZERO, "schedule");
     }
 
-    /** A sweep found nothing to do when it changed nothing: no write to S3 or the stream. */
+    /**
+     * A sweep found nothing to do when it changed nothing (no write to S3 or the stream) and left
+     * nothing pending under another run's lease (a crashed holder's lease has yet to expire).
+     */
     private void ended(Actor.Outcome outcome) {
-      long signature =
-          s3.mutations() * 1_000_003L
-              + kinesis.records(STREAM).size() * 1_009L
-              + producer.invocations();
-      quiet = outcome.succeeded() && signature == lastSignature ? quiet + 1 : 0;
+      long signature = signature();
+      boolean waiting = heldElsewhere[0];
+      heldElsewhere[0] = false;
+      quiet = outcome.succeeded() && !waiting && signature == lastSignature ? quiet + 1 : 0;
       lastSignature = signature;
     }
 
-    /** True without a sweep; with one, after two sweeps in a row found nothing to do. */
+    private long signature() {
+      return s3.mutations() * 1_000_003L
+          + kinesis.records(STREAM).size() * 1_009L
+          + producer.invocations();
+    }
+
+    /**
+     * True without a sweep; with one, after two sweeps in a row found nothing to do and nothing
+     * changed since the last of them (DMS may have written files after two idle sweeps).
+     */
     boolean settled() {
-      return sut.sweepEvery().isEmpty() || (quiet >= 2 && !function.busy());
+      return sut.sweepEvery().isEmpty()
+          || (quiet >= 2 && !function.busy() && signature() == lastSignature);
     }
   }
 }

@@ -36,8 +36,11 @@ public interface SystemUnderTest {
   /**
    * One invocation of the sweep function (the schedule's, or a continuation of a sweep); throwing
    * fails it, and Lambda retries it as any asynchronous invocation.
+   *
+   * @return whether it found pending work under another run's live lease (the world is not settled
+   *     until that lease is released or expires and a later sweep finds nothing)
    */
-  default void sweep(Context context) {
+  default boolean sweep(Context context) {
     throw new UnsupportedOperationException("this engine has no sweep");
   }
 

@@ -11,7 +11,6 @@ import io.cdckinesis.core.EnvelopeCodec;
 import io.cdckinesis.core.spi.TableHandler;
 import io.cdckinesis.core.spi.TableHandlers;
 import io.cdckinesis.lambda.FunctionEnvironment;
-import io.cdckinesis.lambda.S3Notifications;
 import io.cdckinesis.pipeline.consumer.BatchResult;
 import io.cdckinesis.pipeline.consumer.ChangeConsumer;
 import io.cdckinesis.pipeline.consumer.StreamRecord;

@@ -3,7 +3,6 @@ package io.cdckinesis.lambda.internal;
 import com.amazonaws.services.lambda.runtime.Context;
 import io.cdckinesis.core.CdcException;
 import io.cdckinesis.core.spi.ContinuationInvoker;
-import io.cdckinesis.lambda.S3Notifications;
 import io.cdckinesis.s3.S3ObjectRef;
 import java.util.List;
 import software.amazon.awssdk.core.SdkBytes;

@@ -12,12 +12,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * A simulated source database: a few tables of realistic shapes (accents and CJK text, commas,
  * quotes and line breaks inside values, NULLs and empty strings, decimals, booleans, timestamps,
  * single and composite keys), filled with initial rows and then changed by a seeded stream of
  * inserts, updates and deletes. Deterministic for a given seed.
+ *
+ * <p>The customers tables' {@code notes} is a LOB column (as an Oracle CLOB): an UPDATE that leaves
+ * it alone does not carry it ({@link SourceChange#unsupplied()}). Columns can be added ({@link
+ * #addColumn}) and tables truncated ({@link #truncate}) as DDL at the source would.
  */
 public final class SourceDatabase {
 
@@ -37,6 +42,10 @@ public final class SourceDatabase {
   };
   private static final String[] CITIES = {"Nantes", "Boston", "São Paulo", "Zürich", "東京", "Oslo"};
   private static final String[] STATUSES = {"NEW", "PAID", "SHIPPED", "CANCELLED"};
+  private static final String[] TIERS = {"bronze", "silver", "gold", "platinum"};
+
+  /** The LOB column of the customers tables. */
+  public static final String LOB_COLUMN = "notes";
 
   private final Random random;
   private final Map<TableId, SourceTable> tables = new LinkedHashMap<>();
@@ -47,7 +56,9 @@ public final class SourceDatabase {
     this.random = new Random(seed);
     for (int i = 0; i < tableCount; i++) {
       TableDefinition d = shape(i);
-      tables.put(d.id(), new SourceTable(d));
+      tables.put(
+          d.id(),
+          new SourceTable(d, d.columns().contains(LOB_COLUMN) ? Set.of(LOB_COLUMN) : Set.of()));
       nextId.put(d.id(), 1L);
     }
   }
@@ -80,6 +91,23 @@ public final class SourceDatabase {
     t.clear();
   }
 
+  /**
+   * {@code ALTER TABLE ... ADD COLUMN}: existing rows hold NULL in it, new rows and updates give it
+   * values. The columns this database can fill: {@code loyalty_tier} (a string).
+   *
+   * @throws IllegalArgumentException for an unknown table, a column it has, or one it cannot fill
+   */
+  public void addColumn(TableId table, String column, ColumnType type) {
+    SourceTable t = tables.get(table);
+    if (t == null) {
+      throw new IllegalArgumentException("no table " + table);
+    }
+    if (!column.equals("loyalty_tier")) {
+      throw new IllegalArgumentException("no values for a column named " + column);
+    }
+    t.addColumn(column, type);
+  }
+
   /** Applies {@code count} random changes and returns them in commit order. */
   public List<SourceChange> change(int count) {
     return change(count, null);
@@ -107,7 +135,9 @@ public final class SourceDatabase {
         List<Object> before = pick(t);
         List<Object> after = mutate(t, before);
         t.put(after);
-        changes.add(new SourceChange(Operation.UPDATE, t.id(), after, clock));
+        changes.add(
+            new SourceChange(
+                Operation.UPDATE, t.id(), after, clock, untouchedLobs(t, before, after)));
       } else {
         List<Object> before = pick(t);
         t.remove(t.keyOf(before));
@@ -115,6 +145,18 @@ public final class SourceDatabase {
       }
     }
     return changes;
+  }
+
+  /** LOB columns the update left alone: the source's log does not carry them. */
+  private static Set<String> untouchedLobs(SourceTable t, List<Object> before, List<Object> after) {
+    Set<String> out = new java.util.LinkedHashSet<>();
+    for (String c : t.lobColumns()) {
+      int i = t.columns().indexOf(c);
+      if (java.util.Objects.equals(before.get(i), after.get(i))) {
+        out.add(c);
+      }
+    }
+    return out;
   }
 
   private List<Object> pick(SourceTable t) {
@@ -199,6 +241,7 @@ public final class SourceDatabase {
       case "city" -> CITIES[random.nextInt(CITIES.length)];
       case "notes", "comment" -> nullOrEmptyOr(this::note);
       case "status" -> STATUSES[random.nextInt(STATUSES.length)];
+      case "loyalty_tier" -> TIERS[random.nextInt(TIERS.length)];
       case "credit_limit", "amount" -> BigDecimal.valueOf(random.nextInt(10_000_000), 2);
       case "price" -> BigDecimal.valueOf(random.nextInt(1_000_000), 3);
       case "quantity" -> (long) random.nextInt(10_000);

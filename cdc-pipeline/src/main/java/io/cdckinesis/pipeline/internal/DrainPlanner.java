@@ -39,6 +39,9 @@ public final class DrainPlanner {
     }
   }
 
+  /** Announce the generation the state holds (a crash came between saving and announcing it). */
+  public record Announce() implements Step {}
+
   /** Send a file, or the rest of it. */
   public record Send(UnitListing.File file, int revision, ReadProgress from) implements Step {
     public boolean load() {
@@ -66,7 +69,39 @@ public final class DrainPlanner {
    */
   public static Step next(
       TableState s, UnitListing.Snapshot snap, boolean removalSeen, Instant now) {
+    return next(s, snap, removalSeen, false, now);
+  }
+
+  /**
+   * The next step.
+   *
+   * @param removalSeen whether an event said that someone deleted an object of the unit
+   * @param loadRemoved whether such an event named a full-load file
+   * @param now the time, to tell a deletion from a lifecycle expiry without such an event
+   */
+  public static Step next(
+      TableState s,
+      UnitListing.Snapshot snap,
+      boolean removalSeen,
+      boolean loadRemoved,
+      Instant now) {
     boolean known = s.savedAt() != null;
+    if (!s.announced()) {
+      return new Announce();
+    }
+    boolean fresh = !hasContent(s) && s.generation() == 0 && s.cursor() == null;
+    if (fresh && removalSeen && (snap.empty() || (loadRemoved && snap.loads().isEmpty()))) {
+      // No state (lost, or never saved before this run's lease) and the folder emptied by someone,
+      // or its full load deleted (change files written since may be there): the table was
+      // truncated or dropped while nothing remembered it; its consumers must still drop the rows
+      // they hold, and the change files since are the table.
+      return new StartGeneration(
+          "the table's folder was deleted (truncate or drop at the source) while its state was"
+              + " lost",
+          true,
+          null,
+          true);
+    }
     if (!known) {
       if (snap.empty()) {
         return new Idle();
@@ -117,6 +152,11 @@ public final class DrainPlanner {
       }
       pending.add(f);
     }
+    if (!pending.isEmpty() && s.loads().isEmpty() && writtenBefore(snap, pending)) {
+      // The generation began with a reset (a truncate), change files followed, then DMS wrote a
+      // full load: it holds their effect, so they are superseded, not sent after it.
+      return reload(s, snap, "a full load after the table's change files");
+    }
     if (!pending.isEmpty()) {
       return new Send(pending.get(0), 1, ReadProgress.START);
     }
@@ -151,6 +191,21 @@ public final class DrainPlanner {
       }
     }
     return new StartGeneration("reload: " + why, true, superseded);
+  }
+
+  /** Whether the first pending change file was written before the earliest pending full load. */
+  private static boolean writtenBefore(UnitListing.Snapshot snap, List<UnitListing.File> loads) {
+    if (snap.changes().isEmpty()) {
+      return false;
+    }
+    Instant first = null;
+    for (UnitListing.File f : loads) {
+      Instant t = f.object().lastModified();
+      if (first == null || t.isBefore(first)) {
+        first = t;
+      }
+    }
+    return snap.changes().get(0).object().lastModified().isBefore(first);
   }
 
   /** Whether the generation had full-load files and none of them, nor any other, is listed. */

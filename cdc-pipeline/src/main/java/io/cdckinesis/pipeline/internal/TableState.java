@@ -18,6 +18,9 @@ import java.util.Objects;
  * @param leaseToken how many times the lease was taken: each holder has its own (fencing) token
  * @param generation the table's load generation; 0 before its first file was seen
  * @param generationReason why the generation started (first load, reload, truncate...), for people
+ * @param announced whether the stream has the generation's reset (a control record); a new
+ *     generation is saved before it is announced, so that a crash between the two cannot leave the
+ *     stream at a generation the state does not know
  * @param changesStarted whether a change file was sent in this generation (after that, a new
  *     full-load file means a reload)
  * @param loads the full-load files sent in this generation, by key
@@ -33,6 +36,7 @@ public record TableState(
     long leaseToken,
     long generation,
     String generationReason,
+    boolean announced,
     boolean changesStarted,
     Map<String, FileVersion> loads,
     List<FileVersion> retired,
@@ -78,7 +82,7 @@ public record TableState(
   /** The state of a unit nothing is known about. */
   public static TableState empty(String unit) {
     return new TableState(
-        unit, null, 0, 0, null, false, Map.of(), List.of(), null, null, List.of(), null);
+        unit, null, 0, 0, null, true, false, Map.of(), List.of(), null, null, List.of(), null);
   }
 
   public TableState withLease(Lease l) {
@@ -88,6 +92,7 @@ public record TableState(
         l == null ? leaseToken : l.token(),
         generation,
         generationReason,
+        announced,
         changesStarted,
         loads,
         retired,
@@ -104,6 +109,7 @@ public record TableState(
         leaseToken,
         generation,
         generationReason,
+        announced,
         changesStarted,
         loads,
         retired,
@@ -120,6 +126,7 @@ public record TableState(
         leaseToken,
         generation,
         generationReason,
+        announced,
         changesStarted,
         loads,
         retired,
@@ -136,6 +143,7 @@ public record TableState(
         leaseToken,
         generation,
         generationReason,
+        announced,
         changesStarted,
         loads,
         retired,
@@ -164,11 +172,30 @@ public record TableState(
         leaseToken,
         g,
         reason,
+        g == 0,
         false,
         Map.of(),
         r,
         supersededUpTo != null ? supersededUpTo : cursor,
         null,
+        columns,
+        savedAt);
+  }
+
+  /** The stream has the generation's reset. */
+  public TableState withAnnounced() {
+    return new TableState(
+        unit,
+        lease,
+        leaseToken,
+        generation,
+        generationReason,
+        true,
+        changesStarted,
+        loads,
+        retired,
+        cursor,
+        current,
         columns,
         savedAt);
   }
@@ -181,6 +208,7 @@ public record TableState(
         leaseToken,
         generation,
         generationReason,
+        announced,
         changesStarted,
         loads,
         retired,
@@ -200,6 +228,7 @@ public record TableState(
         leaseToken,
         generation,
         generationReason,
+        announced,
         changesStarted,
         l,
         retired,
@@ -217,6 +246,7 @@ public record TableState(
         leaseToken,
         generation,
         generationReason,
+        announced,
         true,
         loads,
         retired,

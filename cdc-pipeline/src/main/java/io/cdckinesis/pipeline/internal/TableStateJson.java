@@ -38,6 +38,7 @@ public final class TableStateJson {
     root.put("leaseToken", s.leaseToken());
     root.put("generation", s.generation());
     root.put("generationReason", s.generationReason());
+    root.put("announced", s.announced());
     root.put("changesStarted", s.changesStarted());
     ArrayNode loads = root.putArray("loads");
     s.loads().values().forEach(v -> version(loads.addObject(), v));
@@ -126,6 +127,7 @@ public final class TableStateJson {
         root.path("leaseToken").asLong(),
         root.path("generation").asLong(),
         optionalText(root, "generationReason"),
+        root.path("announced").asBoolean(true),
         root.path("changesStarted").asBoolean(),
         loads,
         retired,

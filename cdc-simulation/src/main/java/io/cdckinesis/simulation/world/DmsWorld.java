@@ -219,6 +219,14 @@ public final class DmsWorld {
       }
     }
     scheduler.note("operator", "deleted " + deleted + " state objects of " + t.id());
+    if (files.values().stream().noneMatch(w -> w.fullLoad() && w.table().equals(t.id()))) {
+      // Truncated since its last full load: the bucket holds change files only, which look like a
+      // table without a full load (generation 0). The runbook (DESIGN.md, "What is not
+      // guaranteed") says to reload such a table after deleting its state; the operator does.
+      deleteTableFolder(t);
+      writeLoad(t);
+      scheduler.note("operator", "reloaded " + t.id() + " (no full load left after a truncate)");
+    }
   }
 
   private void reshard() {

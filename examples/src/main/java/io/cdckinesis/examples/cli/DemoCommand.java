@@ -3,6 +3,9 @@ package io.cdckinesis.examples.cli;
 import io.cdckinesis.examples.demo.DemoOptions;
 import io.cdckinesis.examples.demo.DemoPipeline;
 import io.cdckinesis.examples.demo.DemoReport;
+import io.cdckinesis.examples.demo.ReplicaTarget;
+import io.cdckinesis.examples.demo.ReplicaUnavailableException;
+import io.cdckinesis.examples.demo.Situation;
 import io.cdckinesis.local.MissingToolException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -27,10 +30,11 @@ import picocli.CommandLine.Spec;
     // One paragraph: picocli shows a command's first description line in the command list.
     description =
         "Runs the whole pipeline on local S3 (s3proxy) and Kinesis (kinesalite): a simulated"
-            + " source database written to S3 as DMS writes it, the producer function invoked with"
-            + " S3 events, the consumer function fed by an event source mapping, and a replica of"
-            + " every table compared with the source at the end. Exit status 0 only when they"
-            + " match.")
+            + " source database written to S3 as DMS writes it (parallel load, an unsupplied LOB"
+            + " column, ADD COLUMN and TRUNCATE during CDC), the producer function invoked with"
+            + " S3 events, the consumer function fed by an event source mapping, a replica of"
+            + " every table kept in a database (embedded H2, or --replica-jdbc) and compared with"
+            + " the source by SQL at the end. Exit status 0 only when they match.")
 public final class DemoCommand implements Callable<Integer> {
 
   private static final DemoOptions DEFAULTS = DemoOptions.defaults();
@@ -86,6 +90,38 @@ public final class DemoCommand implements Callable<Integer> {
   private long seed = DEFAULTS.seed();
 
   @Option(
+      names = "--situations",
+      paramLabel = "LIST",
+      description =
+          "DMS situations to play: parallel-load, lob, add-column, truncate, reload, or all, none"
+              + " (default: all but reload, which waits for S3's one-second clock).")
+  private String situations = "default";
+
+  @Option(
+      names = "--replica-jdbc",
+      paramLabel = "URL",
+      description =
+          "Keep the replica in your database instead of an embedded H2 one: a jdbc:postgresql:"
+              + " (or jdbc:h2:) URL. The demo drops and recreates schema cdc_demo there.")
+  private String replicaJdbc;
+
+  @Option(
+      names = "--replica-user",
+      paramLabel = "USER",
+      description = "User for --replica-jdbc (default: $CDC_REPLICA_USER, else the URL's).")
+  private String replicaUser;
+
+  @Option(
+      names = "--replica-password",
+      paramLabel = "PASSWORD",
+      arity = "0..1",
+      interactive = true,
+      description =
+          "Password for --replica-jdbc; without a value it is asked for (default:"
+              + " $CDC_REPLICA_PASSWORD, else the URL's). Never printed.")
+  private char[] replicaPassword;
+
+  @Option(
       names = "--verbose",
       description =
           "Also print the functions' own log lines (INFO and above; under faults, many report"
@@ -100,7 +136,17 @@ public final class DemoCommand implements Callable<Integer> {
     try {
       options =
           new DemoOptions(
-              rows, tables, changes, DEFAULTS.cdcBatches(), shards, aggregate, keep, faults, seed);
+              rows,
+              tables,
+              changes,
+              DEFAULTS.cdcBatches(),
+              shards,
+              aggregate,
+              keep,
+              faults,
+              seed,
+              Situation.parse(situations),
+              replicaTarget());
       if (keep != null) {
         checkWritable(keep);
       }
@@ -121,13 +167,30 @@ public final class DemoCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       err.println("cdc demo: " + e.getMessage());
       return 2;
-    } catch (MissingToolException e) {
+    } catch (MissingToolException | ReplicaUnavailableException e) {
       err.println("cdc demo: " + e.getMessage());
       return 1;
     }
     print(report, CpuTime.used().minus(cpuBefore), out);
     out.flush();
     return report.matches() ? 0 : 1;
+  }
+
+  /** The user's database from --replica-jdbc and its credentials, or null for embedded H2. */
+  private ReplicaTarget replicaTarget() {
+    String user = replicaUser != null ? replicaUser : System.getenv("CDC_REPLICA_USER");
+    String password =
+        replicaPassword != null
+            ? new String(replicaPassword)
+            : System.getenv("CDC_REPLICA_PASSWORD");
+    if (replicaJdbc == null) {
+      if (replicaUser != null || replicaPassword != null) {
+        throw new IllegalArgumentException(
+            "--replica-user and --replica-password go with --replica-jdbc URL");
+      }
+      return null;
+    }
+    return new ReplicaTarget(replicaJdbc, user, password);
   }
 
   /** A --keep folder the demo can write to, or a one-line reason why not. */
@@ -184,12 +247,22 @@ public final class DemoCommand implements Callable<Integer> {
     if (r.injected() != null) {
       out.println("  faults                    " + r.injected().describe());
     }
+    String label = "  DMS situations            ";
+    for (String s : r.situations()) {
+      out.println(label + s);
+      label = " ".repeat(label.length());
+    }
+    out.println("  replica                   " + r.replica());
+    // The load average says how much of the wall time other processes took (a shared machine).
+    double load =
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     out.printf(
-        "  elapsed                   %.1f s wall, %.1f s CPU%s on %d cores%n",
+        "  elapsed                   %.1f s wall, %.1f s CPU%s on %d cores%s%n",
         r.elapsed().toMillis() / 1000.0,
         cpu.toMillis() / 1000.0,
         CpuTime.includesChildren() ? " (with the Kinesis emulator)" : "",
-        Runtime.getRuntime().availableProcessors());
+        Runtime.getRuntime().availableProcessors(),
+        load >= 0 ? String.format(", load average %.1f", load) : "");
     if (r.matches()) {
       out.println("replica matches source");
     } else {

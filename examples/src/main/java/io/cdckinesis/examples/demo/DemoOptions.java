@@ -1,6 +1,7 @@
 package io.cdckinesis.examples.demo;
 
 import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * What the demo runs.
@@ -14,6 +15,8 @@ import java.nio.file.Path;
  * @param keep where to leave the S3 data after the run, or null to keep it in memory only
  * @param faults a fault spec (see docs/faults.md), or null for none
  * @param seed makes the data and the faults reproducible
+ * @param situations the DMS situations to play (see {@link Situation})
+ * @param replica the user's database for the replica, or null for an embedded H2 database
  */
 public record DemoOptions(
     int rows,
@@ -24,7 +27,9 @@ public record DemoOptions(
     boolean aggregate,
     Path keep,
     String faults,
-    long seed) {
+    long seed,
+    Set<Situation> situations,
+    ReplicaTarget replica) {
 
   /**
    * @throws IllegalArgumentException naming the first value out of range by its {@code cdc demo}
@@ -36,6 +41,42 @@ public record DemoOptions(
     atLeast("--changes", changes, 0);
     atLeast("cdcBatches", cdcBatches, 1); // not an option: set by code only
     atLeast("--shards", shards, 1);
+    situations = Set.copyOf(situations);
+  }
+
+  /** The default situations, in an embedded replica. */
+  public DemoOptions(
+      int rows,
+      int tables,
+      int changes,
+      int cdcBatches,
+      int shards,
+      boolean aggregate,
+      Path keep,
+      String faults,
+      long seed) {
+    this(
+        rows,
+        tables,
+        changes,
+        cdcBatches,
+        shards,
+        aggregate,
+        keep,
+        faults,
+        seed,
+        Situation.defaults(),
+        null);
+  }
+
+  public DemoOptions withSituations(Set<Situation> s) {
+    return new DemoOptions(
+        rows, tables, changes, cdcBatches, shards, aggregate, keep, faults, seed, s, replica);
+  }
+
+  public DemoOptions withReplica(ReplicaTarget r) {
+    return new DemoOptions(
+        rows, tables, changes, cdcBatches, shards, aggregate, keep, faults, seed, situations, r);
   }
 
   private static void atLeast(String option, long value, long min) {

@@ -10,16 +10,14 @@ import io.cdckinesis.core.DmsCsvSettings;
 import io.cdckinesis.core.TableDefinition;
 import io.cdckinesis.core.TableId;
 import io.cdckinesis.core.spi.TableHandlers;
-import io.cdckinesis.examples.handlers.Replica;
-import io.cdckinesis.examples.handlers.ReplicaTableHandler;
 import io.cdckinesis.kinesis.KinesisChangeSink;
 import io.cdckinesis.kinesis.SinkMetrics;
-import io.cdckinesis.lambda.CdcFunctions;
 import io.cdckinesis.lambda.FunctionEnvironment;
 import io.cdckinesis.lambda.KinesisChangeHandler;
-import io.cdckinesis.lambda.S3Notifications;
 import io.cdckinesis.lambda.S3ToKinesisHandler;
 import io.cdckinesis.lambda.SweepHandler;
+import io.cdckinesis.lambda.internal.CdcFunctions;
+import io.cdckinesis.lambda.internal.S3Notifications;
 import io.cdckinesis.local.LocalKinesis;
 import io.cdckinesis.local.LocalS3;
 import io.cdckinesis.local.dms.DmsS3Writer;
@@ -38,7 +36,6 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,8 +49,12 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * The whole pipeline on local servers: a simulated source database written to S3 as DMS would, the
  * real producer function invoked with the S3 events a bucket notification sends, the real consumer
- * function fed by a local event source mapping, a replica kept by a table handler, and the replica
- * compared with the source at the end.
+ * function fed by a local event source mapping, a replica kept in a database by {@link
+ * io.cdckinesis.jdbc.JdbcTableHandler}, and the replica compared with the source by SQL at the end.
+ *
+ * <p>The DMS situations ({@link Situation}) play on the first table of each shape: {@code
+ * dbo.customers} (a LOB column, a column added), {@code sales.orders} (loaded in segments,
+ * reloaded), {@code inventory.stock} (loaded by partitions, truncated).
  *
  * <p>Two DMS endpoints write the tables with different settings, as two replication tasks would:
  * {@code hq/} with a header, Op for the full load, a commit-timestamp column and gzip; {@code
@@ -76,6 +77,16 @@ public final class DemoPipeline {
 
   /** Lambda retries a failed asynchronous invocation after about 1, then 2 minutes; scaled down. */
   private static final long RETRY_DELAY_MILLIS = 200;
+
+  static final TableId CUSTOMERS = TableId.of("dbo", "customers");
+  static final TableId ORDERS = TableId.of("sales", "orders");
+  static final TableId STOCK = TableId.of("inventory", "stock");
+
+  /** The column the demo adds to {@link #CUSTOMERS} during CDC. */
+  static final String ADDED_COLUMN = "loyalty_tier";
+
+  /** What DMS writes for a column it did not get ({@code CsvNoSupValue}). */
+  static final String NO_SUP_VALUE = "~NOSUP~";
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final PojoSerializer<S3Event> S3_EVENTS =
@@ -109,6 +120,10 @@ public final class DemoPipeline {
       this.name = name;
       this.settings = settings;
     }
+
+    boolean has(TableId table) {
+      return tables.stream().anyMatch(t -> t.id().equals(table));
+    }
   }
 
   DemoReport run() throws InterruptedException {
@@ -122,10 +137,13 @@ public final class DemoPipeline {
     if (!faults.plan().isNone()) {
       progress.phase("injecting faults: " + faults.plan().describe());
     }
+    SourceDatabase db = new SourceDatabase(options.seed(), options.tables());
+    db.populate(options.rows());
     progress.phase(
         "starting local S3 (s3proxy) and Kinesis (kinesalite)"
             + (options.keep() != null ? ", data kept in " + options.keep() : ""));
-    try (LocalS3 s3 =
+    try (JdbcReplica replica = JdbcReplica.open(options.replica(), options.keep(), db);
+        LocalS3 s3 =
             options.keep() != null
                 ? LocalS3.onDisk(options.keep().resolve("s3"))
                 : LocalS3.inMemory();
@@ -133,7 +151,7 @@ public final class DemoPipeline {
       s3.createBucket(DMS_BUCKET);
       s3.createBucket(STATE_BUCKET);
       kinesis.createStream(STREAM, options.shards());
-      return runOn(s3, kinesis, faults, start);
+      return runOn(s3, kinesis, faults, start, db, replica);
     }
   }
 
@@ -141,15 +159,21 @@ public final class DemoPipeline {
    * The functions talk to S3 and Kinesis through the fault-injecting HTTP client (when faults are
    * asked for); setting up and checking use clean clients.
    */
-  private DemoReport runOn(LocalS3 s3, LocalKinesis kinesis, FaultInjector faults, long start)
+  private DemoReport runOn(
+      LocalS3 s3,
+      LocalKinesis kinesis,
+      FaultInjector faults,
+      long start,
+      SourceDatabase db,
+      JdbcReplica replica)
       throws InterruptedException {
     if (faults.plan().isNone()) {
-      return runOn(s3, kinesis, s3.client(), kinesis.client(), faults, start);
+      return runOn(s3, kinesis, s3.client(), kinesis.client(), faults, start, db, replica);
     }
     try (SdkHttpClient http = faults.httpClient();
         S3Client s3Client = s3.clientBuilder().httpClient(http).build();
         KinesisClient kinesisClient = kinesis.clientBuilder().httpClient(http).build()) {
-      return runOn(s3, kinesis, s3Client, kinesisClient, faults, start);
+      return runOn(s3, kinesis, s3Client, kinesisClient, faults, start, db, replica);
     }
   }
 
@@ -159,10 +183,10 @@ public final class DemoPipeline {
       S3Client functionS3,
       KinesisClient functionKinesis,
       FaultInjector faults,
-      long start)
+      long start,
+      SourceDatabase db,
+      JdbcReplica replica)
       throws InterruptedException {
-    SourceDatabase db = new SourceDatabase(options.seed(), options.tables());
-    db.populate(options.rows());
     List<Endpoint> endpoints = endpoints(db);
     EmfTotals producerMetrics = new EmfTotals();
     EmfTotals consumerMetrics = new EmfTotals();
@@ -209,15 +233,18 @@ public final class DemoPipeline {
       self[0] = e.producer;
     }
 
-    Replica replica = new Replica();
-    FlakyTableHandler handler = new FlakyTableHandler(new ReplicaTableHandler(replica), faults);
+    progress.phase("replica: " + replica.description());
+    FlakyTableHandler handler =
+        options.replica() == null
+            ? new FlakyTableHandler(new OneBatchAtATime(replica.handler()), faults)
+            : new FlakyTableHandler(replica.handler(), faults);
     KinesisChangeHandler consumer =
         new KinesisChangeHandler(
             CdcFunctions.consumer(
                 FunctionEnvironment.from(consumerVariables(db)),
                 functionS3,
                 functionKinesis,
-                () -> null, // positions in memory: the demo's consumer is one container
+                () -> null, // no position store: the JDBC handler keeps positions with its rows
                 TableHandlers.builder().defaultHandler(handler).build()),
             consumerMetrics.metrics());
     LocalEventSourceMapping mapping =
@@ -240,48 +267,60 @@ public final class DemoPipeline {
                 consumerMetrics.total("Applied")));
 
     LocalDateTime now = LocalDateTime.of(2026, 11, 24, 9, 0);
+    List<String> played = new ArrayList<>();
     progress.phase(
         String.format(
             "full load: %d tables x %,d rows written as DMS LOAD files, S3 events sent",
             options.tables(), options.rows()));
     for (Endpoint e : endpoints) {
       for (SourceTable t : e.tables) {
-        List<List<Object>> rows = new ArrayList<>(t.rows().values());
-        List<String> keys = e.writer.writeFullLoad(t.id(), rows, now);
-        for (int i = 0; i < keys.size(); i++) {
-          long inFile = Math.min(1_000, Math.max(0, rows.size() - i * 1_000L));
-          notify(e, keys.get(i), inFile, crashes, faults, events, later);
+        List<DmsS3Writer.WrittenFile> written = writeLoad(e, t, now, played);
+        for (DmsS3Writer.WrittenFile f : written) {
+          notify(e, f.key(), f.rows(), crashes, faults, events, later);
         }
-        files.addAndGet(keys.size());
+        files.addAndGet(written.size());
       }
     }
 
-    List<SourceChange> changes = db.change(options.changes());
+    int batches = options.cdcBatches();
     progress.phase(
         String.format(
             "changes: %,d inserts, updates and deletes at the source, written as %d CDC batches",
-            changes.size(), options.cdcBatches()));
-    int per = Math.max(1, (int) Math.ceil(changes.size() / (double) options.cdcBatches()));
-    for (int from = 0; from < changes.size(); from += per) {
-      List<SourceChange> batch = changes.subList(from, Math.min(changes.size(), from + per));
+            options.changes(), batches));
+    int per = Math.max(1, (int) Math.ceil(options.changes() / (double) batches));
+    long changed = 0;
+    long unsupplied = 0;
+    for (int b = 0; b < batches && (changed < options.changes() || b == 0); b++) {
+      ddlBefore(b, db, endpoints, crashes, faults, events, later, files, played);
+      List<SourceChange> batch = db.change((int) Math.min(per, options.changes() - changed));
+      changed += batch.size();
+      if (batch.isEmpty()) {
+        continue;
+      }
       LocalDateTime writtenAt = batch.get(batch.size() - 1).commitTime().plusSeconds(1);
       for (Endpoint e : endpoints) {
         List<SourceChange> mine = new ArrayList<>();
-        Map<TableId, Long> rowsPerTable = new HashMap<>();
         for (SourceChange c : batch) {
-          if (e.tables.stream().anyMatch(t -> t.id().equals(c.table()))) {
+          if (e.has(c.table())) {
             mine.add(c);
-            rowsPerTable.merge(c.table(), 1L, Long::sum);
+            if (!c.unsupplied().isEmpty() && e.settings.noSupValue() != null) {
+              unsupplied++;
+            }
           }
         }
         if (mine.isEmpty()) {
           continue;
         }
-        for (String key : e.writer.writeCdcBatch(mine, writtenAt)) {
-          notify(e, key, rowsPerTable.get(tableOf(key)), crashes, faults, events, later);
+        for (DmsS3Writer.WrittenFile f : e.writer.writeCdcFiles(mine, writtenAt)) {
+          notify(e, f.key(), f.rows(), crashes, faults, events, later);
           files.incrementAndGet();
         }
       }
+    }
+    if (unsupplied > 0) {
+      played.add(
+          String.format(
+              "LOB %s.notes not supplied (CsvNoSupValue) in %,d updates", CUSTOMERS, unsupplied));
     }
 
     if (!later.isEmpty()) {
@@ -322,7 +361,7 @@ public final class DemoPipeline {
     consuming.join();
 
     progress.phase("comparing the consumer's replica with the source");
-    List<String> differences = new ArrayList<>(compare(db, replica));
+    List<String> differences = new ArrayList<>(replica.compare(db));
     if (!differences.isEmpty()) {
       for (Endpoint e : endpoints) {
         for (ObjectOutcome o : sweep(e, results).map(ProducerResult::objects).orElse(List.of())) {
@@ -352,7 +391,7 @@ public final class DemoPipeline {
     return new DemoReport(
         options.tables(),
         (long) options.rows() * options.tables(),
-        changes.size(),
+        changed,
         options.shards(),
         options.aggregate(),
         files.get(),
@@ -373,6 +412,8 @@ public final class DemoPipeline {
         consumerMetrics.total("Duplicates"),
         consumerMetrics.total("DeadLettered") + mapping.failedBatches().size(),
         injected,
+        played,
+        replica.description(),
         differences,
         Duration.ofNanos(System.nanoTime() - start));
   }
@@ -400,13 +441,13 @@ public final class DemoPipeline {
     }
   }
 
-  private static TableId tableOf(String key) {
-    String[] parts = key.split("/");
-    return TableId.of(parts[parts.length - 3], parts[parts.length - 2]);
-  }
-
   private static S3Event event(List<S3ObjectRef> objects) {
     return S3_EVENTS.fromJson(new ByteArrayInputStream(S3Notifications.json(objects)));
+  }
+
+  private static S3Event deleteEvent(S3ObjectRef object) {
+    return S3_EVENTS.fromJson(
+        new ByteArrayInputStream(S3Notifications.json(List.of(object), "ObjectRemoved:Delete")));
   }
 
   private static Object record(List<ProducerResult> results, ProducerResult r) {
@@ -427,6 +468,114 @@ public final class DemoPipeline {
     }
   }
 
+  /**
+   * Writes a table's full load: by ranges ({@code SEGMENT<n>_}) for {@link #ORDERS} and by
+   * partitions (a subfolder per region) for {@link #STOCK} when the demo plays {@link
+   * Situation#PARALLEL_LOAD}, in plain {@code LOAD} files otherwise.
+   */
+  private List<DmsS3Writer.WrittenFile> writeLoad(
+      Endpoint e, SourceTable t, LocalDateTime at, List<String> played) {
+    List<List<Object>> rows = new ArrayList<>(t.rows().values());
+    if (options.situations().contains(Situation.PARALLEL_LOAD) && t.id().equals(ORDERS)) {
+      int half = rows.size() / 2;
+      List<DmsS3Writer.WrittenFile> written =
+          e.writer.writeSegmentedLoad(
+              t.id(), List.of(rows.subList(0, half), rows.subList(half, rows.size())), at);
+      played.add(
+          String.format(
+              "parallel load of %s by ranges: 2 segments, %d SEGMENT files",
+              t.id(), written.size()));
+      return written;
+    }
+    if (options.situations().contains(Situation.PARALLEL_LOAD)
+        && t.id().equals(STOCK)
+        && !rows.isEmpty()) {
+      Map<String, List<List<Object>>> partitions = new java.util.TreeMap<>();
+      int region = t.columns().indexOf("region");
+      for (List<Object> row : rows) {
+        partitions
+            .computeIfAbsent(
+                "region_" + row.get(region).toString().toLowerCase(java.util.Locale.ROOT),
+                p -> new ArrayList<>())
+            .add(row);
+      }
+      List<DmsS3Writer.WrittenFile> written = e.writer.writePartitionedLoad(t.id(), partitions, at);
+      played.add(
+          String.format(
+              "parallel load of %s by partitions: %s, %d files",
+              t.id(), String.join(", ", partitions.keySet()), written.size()));
+      return written;
+    }
+    return e.writer.writeFullLoadFiles(t.id(), rows, at);
+  }
+
+  /**
+   * The DDL and reloads that happen at the source before CDC batch {@code b}: the column added a
+   * third of the way, the truncate half way, the reload two thirds of the way.
+   */
+  @SuppressWarnings("checkstyle:ParameterNumber")
+  private void ddlBefore(
+      int b,
+      SourceDatabase db,
+      List<Endpoint> endpoints,
+      CrashPlan crashes,
+      FaultInjector faults,
+      AtomicLong events,
+      List<Runnable> later,
+      AtomicLong files,
+      List<String> played)
+      throws InterruptedException {
+    int batches = options.cdcBatches();
+    String when = String.format("before CDC batch %d of %d", b + 1, batches);
+    Endpoint hq = endpointOf(endpoints, CUSTOMERS);
+    if (b == batches / 3 && options.situations().contains(Situation.ADD_COLUMN) && hq != null) {
+      // DMS starts a new file at the DDL; with AddColumnName its header shows the new column.
+      db.addColumn(CUSTOMERS, ADDED_COLUMN, ColumnType.STRING);
+      played.add(String.format("ALTER TABLE %s ADD %s %s", CUSTOMERS, ADDED_COLUMN, when));
+    }
+    Endpoint legacy = endpointOf(endpoints, STOCK);
+    if (b == batches / 2 && options.situations().contains(Situation.TRUNCATE) && legacy != null) {
+      db.truncate(STOCK);
+      List<String> deleted = legacy.writer.deleteTable(STOCK);
+      // S3 sends an event per deleted object; the producer lists the table and finds it gone.
+      for (String key : deleted) {
+        legacy.producer.invokeAsync(deleteEvent(S3ObjectRef.of(DMS_BUCKET, key)));
+        events.incrementAndGet();
+      }
+      played.add(
+          String.format(
+              "TRUNCATE TABLE %s %s: its %d files deleted by DMS", STOCK, when, deleted.size()));
+    }
+    Endpoint orders = endpointOf(endpoints, ORDERS);
+    if (b == (2 * batches) / 3
+        && options.situations().contains(Situation.RELOAD)
+        && orders != null) {
+      // S3 keeps LastModified in seconds: the reload must not share a second with a change file
+      // of the old load (before) or of the new one (after), or the producer cannot order them.
+      sleepToNextSecond();
+      SourceTable t = db.tables().get(ORDERS);
+      List<DmsS3Writer.WrittenFile> written =
+          writeLoad(orders, t, LocalDateTime.of(2026, 11, 24, 12, 0), new ArrayList<>());
+      for (DmsS3Writer.WrittenFile f : written) {
+        notify(orders, f.key(), f.rows(), crashes, faults, events, later);
+      }
+      files.addAndGet(written.size());
+      sleepToNextSecond();
+      played.add(
+          String.format(
+              "reload of %s %s: %,d rows in %d LOAD files over the old ones",
+              ORDERS, when, t.rows().size(), written.size()));
+    }
+  }
+
+  private static Endpoint endpointOf(List<Endpoint> endpoints, TableId table) {
+    return endpoints.stream().filter(e -> e.has(table)).findFirst().orElse(null);
+  }
+
+  private static void sleepToNextSecond() throws InterruptedException {
+    Thread.sleep(1_050 - System.currentTimeMillis() % 1_000);
+  }
+
   private List<Endpoint> endpoints(SourceDatabase db) {
     Endpoint hq =
         new Endpoint(
@@ -437,6 +586,8 @@ public final class DemoPipeline {
                 .includeOpForFullLoad(true)
                 .timestampColumnName("cdc_commit_ts")
                 .compressionType(io.cdckinesis.core.CompressionType.GZIP)
+                .useCsvNoSupValue(options.situations().contains(Situation.LOB))
+                .csvNoSupValue(NO_SUP_VALUE)
                 .build());
     Endpoint legacy =
         new Endpoint(
@@ -488,6 +639,10 @@ public final class DemoPipeline {
       settings.put("TimestampColumnName", s.timestampColumnName());
     }
     settings.put("CompressionType", s.compressionType().name());
+    if (s.noSupValue() != null) {
+      settings.put("UseCsvNoSupValue", true);
+      settings.put("CsvNoSupValue", s.noSupValue());
+    }
     return root.toString();
   }
 
@@ -518,28 +673,6 @@ public final class DemoPipeline {
       case TIMESTAMP -> "DATETIME2(3)";
       case STRING -> "NVARCHAR(400)";
     };
-  }
-
-  static List<String> compare(SourceDatabase db, Replica replica) {
-    List<String> differences = new ArrayList<>();
-    for (SourceTable t : db.tables().values()) {
-      Map<List<Object>, List<Object>> want = t.rows();
-      Map<List<Object>, List<Object>> got = replica.rows(t.id());
-      long missing = want.keySet().stream().filter(k -> !got.containsKey(k)).count();
-      long extra = got.keySet().stream().filter(k -> !want.containsKey(k)).count();
-      long different =
-          want.entrySet().stream()
-              .filter(en -> got.containsKey(en.getKey()))
-              .filter(en -> !en.getValue().equals(got.get(en.getKey())))
-              .count();
-      if (missing + extra + different > 0) {
-        differences.add(
-            String.format(
-                "%s: %d rows missing, %d extra, %d different (of %d)",
-                t.id(), missing, extra, different, want.size()));
-      }
-    }
-    return differences;
   }
 
   /**

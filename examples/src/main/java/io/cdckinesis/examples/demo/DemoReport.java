@@ -9,6 +9,8 @@ import java.util.List;
  *
  * @param differences one line per table that differs (empty when the replica matches)
  * @param injected what the fault plan injected, or null without faults
+ * @param situations one line per DMS situation played (see {@link Situation})
+ * @param replica where the replica was kept
  */
 public record DemoReport(
     int tables,
@@ -34,10 +36,13 @@ public record DemoReport(
     long duplicatesSkipped,
     long deadLettered,
     FaultCounts injected,
+    List<String> situations,
+    String replica,
     List<String> differences,
     Duration elapsed) {
 
   public DemoReport {
+    situations = List.copyOf(situations);
     differences = List.copyOf(differences);
   }
 

@@ -1,7 +1,9 @@
 package io.cdckinesis.examples.demo;
 
+import io.cdckinesis.core.TableId;
 import io.cdckinesis.core.spi.BatchInput;
 import io.cdckinesis.core.spi.ChangeInput;
+import io.cdckinesis.core.spi.KeepsPositions;
 import io.cdckinesis.core.spi.SchemaChangeInput;
 import io.cdckinesis.core.spi.TableHandler;
 import io.cdckinesis.core.spi.TruncateInput;
@@ -9,9 +11,10 @@ import io.cdckinesis.local.faults.FaultInjector;
 
 /**
  * A table handler that fails transiently now and then (a database timeout, say) before handing the
- * record to the real handler: the consumer must retry it without losing or reordering it.
+ * record to the real handler: the consumer must retry it without losing or reordering it. Keeps
+ * positions as its handler does.
  */
-final class FlakyTableHandler extends TableHandler {
+final class FlakyTableHandler extends TableHandler implements KeepsPositions {
 
   static final class TransientHandlerError extends RuntimeException {
     TransientHandlerError() {
@@ -20,11 +23,18 @@ final class FlakyTableHandler extends TableHandler {
   }
 
   private final TableHandler delegate;
+  private final KeepsPositions positions;
   private final FaultInjector faults;
 
-  FlakyTableHandler(TableHandler delegate, FaultInjector faults) {
+  <H extends TableHandler & KeepsPositions> FlakyTableHandler(H delegate, FaultInjector faults) {
     this.delegate = delegate;
+    this.positions = delegate;
     this.faults = faults;
+  }
+
+  @Override
+  public long generation(TableId table) {
+    return positions.generation(table);
   }
 
   @Override

@@ -98,11 +98,19 @@ final class LocalEventSourceMapping {
         continue;
       }
       invocations.incrementAndGet();
-      StreamsEventResponse response =
-          handler.handleRequest(
-              event(shardId, records),
-              new LocalContext(UUID.randomUUID().toString(), "cdc-consumer", 60_000));
-      String failed = firstFailure(response);
+      String failed;
+      try {
+        StreamsEventResponse response =
+            handler.handleRequest(
+                event(shardId, records),
+                new LocalContext(UUID.randomUUID().toString(), "cdc-consumer", 60_000));
+        failed = firstFailure(response);
+      } catch (
+          RuntimeException functionError) { // NOPMD: an invocation's failure, as Lambda sees it
+        // Lambda retries the whole batch after a function error, with a backoff.
+        failed = records.get(0).sequenceNumber();
+        Thread.sleep(Math.min(1_000, 50L << Math.min(attempts, 4)));
+      }
       if (failed == null) {
         attempts = 0;
         next = page.nextShardIterator();

@@ -42,10 +42,12 @@ class CliMessagesTest {
     assertThat(help.replaceAll("\\s+", " "))
         .contains(
             "demo Runs the whole pipeline on local S3 (s3proxy) and Kinesis (kinesalite): a"
-                + " simulated source database written to S3 as DMS writes it, the producer"
+                + " simulated source database written to S3 as DMS writes it (parallel load, an"
+                + " unsupplied LOB column, ADD COLUMN and TRUNCATE during CDC), the producer"
                 + " function invoked with S3 events, the consumer function fed by an event source"
-                + " mapping, and a replica of every table compared with the source at the end."
-                + " Exit status 0 only when they match.");
+                + " mapping, a replica of every table kept in a database (embedded H2, or"
+                + " --replica-jdbc) and compared with the source by SQL at the end. Exit status 0"
+                + " only when they match.");
   }
 
   @Test

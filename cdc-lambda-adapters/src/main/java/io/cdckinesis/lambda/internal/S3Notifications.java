@@ -1,4 +1,4 @@
-package io.cdckinesis.lambda;
+package io.cdckinesis.lambda.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,4 +1,4 @@
-package io.cdckinesis.lambda;
+package io.cdckinesis.lambda.internal;
 
 import io.cdckinesis.core.EnvelopeCodec;
 import io.cdckinesis.core.spi.AppliedPositionStore;
@@ -8,6 +8,7 @@ import io.cdckinesis.core.spi.TableHandlers;
 import io.cdckinesis.dynamodb.DynamoDbAppliedPositionStore;
 import io.cdckinesis.kinesis.KinesisChangeSink;
 import io.cdckinesis.kinesis.KinesisSinkConfig;
+import io.cdckinesis.lambda.FunctionEnvironment;
 import io.cdckinesis.pipeline.ProducerEngine;
 import io.cdckinesis.pipeline.consumer.ChangeConsumer;
 import io.cdckinesis.pipeline.consumer.InMemoryAppliedPositionStore;
