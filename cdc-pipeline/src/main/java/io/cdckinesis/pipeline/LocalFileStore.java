@@ -28,6 +28,9 @@ import java.util.stream.Stream;
  */
 public final class LocalFileStore implements ObjectStore {
 
+  /** When every file of the snapshot is listed as written. */
+  static final Instant SNAPSHOT_TIME = Instant.EPOCH;
+
   private final Path root;
 
   public LocalFileStore(Path root) {
@@ -146,8 +149,12 @@ public final class LocalFileStore implements ObjectStore {
     try {
       BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
       Instant modified = a.lastModifiedTime().toInstant();
+      // A copy on disk is a snapshot: its files' times say when they were copied or checked out,
+      // not when DMS wrote them, so they must not order a table's files (a change file copied a
+      // second before its full load would read as written before a reload). Every file is listed
+      // as written at the same instant; the ETag still changes when a file is rewritten.
       return new Listed(
-          key, a.size(), "\"" + a.size() + "-" + modified.toEpochMilli() + "\"", modified);
+          key, a.size(), "\"" + a.size() + "-" + modified.toEpochMilli() + "\"", SNAPSHOT_TIME);
     } catch (IOException e) {
       throw new StoreException(
           "cannot read the attributes of " + file + ": " + e.getMessage(), e, false);
