@@ -50,7 +50,10 @@ class ReliabilityIT {
             false);
 
     assertThat(r.differences()).as("replica vs source").isEmpty();
-    assertThat(r.applied()).as("changes applied once each").isEqualTo(600 + 600);
+    // The replica is a JdbcTableHandler: it keeps positions in its own transactions and skips a
+    // redelivered change itself, so the handler may be handed a change more than once (its effect
+    // once; cdc-jdbc's ExactlyOnceIT counts effects with a non-idempotent log).
+    assertThat(r.applied()).as("every change handed to the replica").isGreaterThanOrEqualTo(1200);
     assertThat(r.deadLettered()).isZero();
     // Each listed category was injected (which kind within it depends on thread timing).
     assertThat(expected.stream().mapToLong(k -> r.injected().get(k)).sum())
