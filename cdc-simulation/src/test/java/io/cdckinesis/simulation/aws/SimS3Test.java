@@ -6,12 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cdckinesis.core.BadInputReason;
 import io.cdckinesis.core.ObjectChangedException;
 import io.cdckinesis.core.RejectedRow;
+import io.cdckinesis.core.spi.ObjectStore;
 import io.cdckinesis.core.spi.StateStore;
 import io.cdckinesis.local.sim.ManualClock;
-import io.cdckinesis.s3.S3Listing;
 import io.cdckinesis.s3.S3Location;
 import io.cdckinesis.s3.S3ObjectRef;
 import io.cdckinesis.s3.S3ObjectSource;
+import io.cdckinesis.s3.S3ObjectStore;
 import io.cdckinesis.s3.S3ObjectStream;
 import io.cdckinesis.s3.S3PayloadStore;
 import io.cdckinesis.s3.S3RejectSink;
@@ -148,7 +149,8 @@ class SimS3Test {
                     .continuationToken(pagedFolders.nextContinuationToken()));
     assertThat(rest.contents()).isEmpty();
     assertThat(rest.commonPrefixes()).extracting(p -> p.prefix()).containsExactly("a/x/");
-    assertThat(new S3Listing(s3).keys("b", "a/", null, 4))
+    assertThat(new S3ObjectStore(s3).list("b", "a/", null, 4))
+        .extracting(ObjectStore.Listed::key)
         .containsExactly("a/1", "a/2", "a/3", "a/x/1");
   }
 
