@@ -51,6 +51,9 @@ public final class ApplyEngine implements AutoCloseable {
 
   private static final Object DDL_LOCK = new Object();
 
+  /** The shortest wait for the schema gate (longer when statements may take longer). */
+  private static final Duration GATE_WAIT = Duration.ofMinutes(1);
+
   /** The DDL statements still needed, decided from the metadata as it is now. */
   @FunctionalInterface
   private interface DdlPlan {
@@ -72,6 +75,7 @@ public final class ApplyEngine implements AutoCloseable {
   private final Settings settings;
   private final Map<TableId, TableShape> shapes = new HashMap<>();
   private Dialect dialect;
+  private SchemaGate gate = SchemaGate.NONE;
   private Session session;
   private boolean stateTableReady;
   private Tx open;
@@ -110,6 +114,7 @@ public final class ApplyEngine implements AutoCloseable {
         if (dialect == null) {
           JdbcDialect d = settings.dialect();
           dialect = Dialect.of(d != null ? d : JdbcDialect.of(c.getMetaData()));
+          gate = dialect.schemaGate(c.getMetaData().getURL());
         }
         session = new Session(c, settings.statementTimeout());
       } catch (SQLException | RuntimeException e) {
@@ -139,6 +144,11 @@ public final class ApplyEngine implements AutoCloseable {
     }
   }
 
+  private Duration gateWait() {
+    Duration statements = settings.statementTimeout();
+    return statements != null && statements.compareTo(GATE_WAIT) > 0 ? statements : GATE_WAIT;
+  }
+
   private String stateTable() {
     return qualified(settings.stateSchema(), settings.stateTable());
   }
@@ -163,6 +173,9 @@ public final class ApplyEngine implements AutoCloseable {
 
     /** The connection this transaction's pending work lives on. */
     private Session txSession;
+
+    /** This transaction holds its place in the {@link SchemaGate}. */
+    private boolean inGate;
 
     private Object current;
     private String step = "connect";
@@ -244,6 +257,18 @@ public final class ApplyEngine implements AutoCloseable {
         fail(e);
         throw failure;
       }
+      if (!inGate) {
+        step = "wait for a schema change";
+        gate.enter(gateWait());
+        inGate = true;
+      }
+    }
+
+    private void leaveGate() {
+      if (inGate) {
+        inGate = false;
+        gate.leave();
+      }
     }
 
     /**
@@ -317,6 +342,7 @@ public final class ApplyEngine implements AutoCloseable {
     }
 
     private void finish() {
+      leaveGate();
       finished = true;
       generations.clear();
       if (open == this) {
@@ -335,6 +361,7 @@ public final class ApplyEngine implements AutoCloseable {
       generations.clear();
       shapes.clear(); // re-read: a failure may come from a table changed behind our back
       if (session == null) {
+        leaveGate();
         return;
       }
       boolean lost = cause != null && SqlErrors.isConnectionLost(cause) || isClosed(session);
@@ -348,6 +375,7 @@ public final class ApplyEngine implements AutoCloseable {
       if (lost) {
         discardSession();
       }
+      leaveGate();
     }
 
     private ApplyOutcome applyOne(Object record) throws SQLException {
@@ -871,15 +899,25 @@ public final class ApplyEngine implements AutoCloseable {
       conn.commit();
       pending.clear();
       generations.clear();
+      leaveGate();
       // One schema change at a time in this JVM (H2 fails concurrent DDL on one table), planned
       // inside the lock from fresh metadata, so that a table another thread just created is not
       // created again. No database lock is held while waiting: the work before was committed.
+      // On H2 it also waits for the open transactions of other appliers to end (SchemaGate).
       synchronized (DDL_LOCK) {
-        for (String s : plan.statements()) {
-          session.execute(s);
+        gate.close(gateWait());
+        try {
+          for (String s : plan.statements()) {
+            session.execute(s);
+          }
+          conn.commit();
+        } finally {
+          gate.reopen();
         }
-        conn.commit();
       }
+      step = "wait for a schema change";
+      gate.enter(gateWait());
+      inGate = true;
     }
   }
 

@@ -59,6 +59,9 @@ public abstract class Dialect {
   /** Inserts or updates {@code columns} of the row with {@code keys}; other columns untouched. */
   abstract String upsert(String table, List<String> columns, List<String> keys);
 
+  /** What keeps schema changes away from open transactions of the database at this URL. */
+  abstract SchemaGate schemaGate(String url);
+
   /** Inserts a table's state row unless it exists: schema, table, positions table. */
   abstract String insertStateRowIfMissing(String stateTable);
 
@@ -188,6 +191,11 @@ public abstract class Dialect {
     }
 
     @Override
+    SchemaGate schemaGate(String url) {
+      return SchemaGate.NONE; // ALTER TABLE waits for the locks of open transactions
+    }
+
+    @Override
     String insertStateRowIfMissing(String stateTable) {
       return "INSERT INTO "
           + stateTable
@@ -311,6 +319,11 @@ public abstract class Dialect {
           + ") VALUES ("
           + columns.stream().map(c -> "?").collect(Collectors.joining(", "))
           + ")";
+    }
+
+    @Override
+    SchemaGate schemaGate(String url) {
+      return SchemaGate.of(url); // ADD COLUMN copies the table, losing concurrent writes
     }
 
     @Override

@@ -234,10 +234,7 @@ public final class DemoPipeline {
     }
 
     progress.phase("replica: " + replica.description());
-    FlakyTableHandler handler =
-        options.replica() == null
-            ? new FlakyTableHandler(new OneBatchAtATime(replica.handler()), faults)
-            : new FlakyTableHandler(replica.handler(), faults);
+    FlakyTableHandler handler = new FlakyTableHandler(replica.handler(), faults);
     KinesisChangeHandler consumer =
         new KinesisChangeHandler(
             CdcFunctions.consumer(
