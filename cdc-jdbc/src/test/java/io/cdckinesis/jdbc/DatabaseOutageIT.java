@@ -97,7 +97,9 @@ class DatabaseOutageIT {
     }
 
     assertThat(outageEnds[0]).as("the outage happened").isNotNull();
-    assertThat(failedInvocations).isGreaterThanOrEqualTo(seconds - 1);
+    // the shard was held for the whole outage: each failed invocation takes a (virtual) second
+    // plus the backoffs of its in-invocation retries
+    assertThat(failedInvocations).isGreaterThanOrEqualTo(seconds / 2);
     assertThat(deadLetters).isEmpty();
     List<String> expected = new ArrayList<>();
     STREAM.expected().forEach((id, name) -> expected.add(id + "|" + name));

@@ -5,11 +5,13 @@ import static io.cdckinesis.pipeline.consumer.Changes.control;
 import static io.cdckinesis.pipeline.consumer.Changes.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cdckinesis.core.CdcException;
 import io.cdckinesis.core.ControlOperation;
 import io.cdckinesis.core.Operation;
 import io.cdckinesis.core.SourcePosition;
 import io.cdckinesis.core.TableId;
 import io.cdckinesis.core.spi.AppliedPositionStore;
+import io.cdckinesis.core.spi.BatchInput;
 import io.cdckinesis.core.spi.ChangeInput;
 import io.cdckinesis.core.spi.DeadLetter;
 import io.cdckinesis.core.spi.KeepsPositions;
@@ -224,7 +226,7 @@ class GenerationFencingTest {
   }
 
   /** A target keeping positions and generations itself: the consumer uses no store for it. */
-  static final class SelfTracking extends TestReplica implements KeepsPositions {
+  static class SelfTracking extends TestReplica implements KeepsPositions {
     final Map<String, SourcePosition> positions = new HashMap<>();
     final List<String> handed = new ArrayList<>();
     long generation;
@@ -292,5 +294,90 @@ class GenerationFencingTest {
     assertThat(target.handed).containsExactly("dbo.T|a@2", "dbo.T|a@3", "dbo.T|a@2", "dbo.T|a@3");
     assertThat(target.appliedTwice()).isEmpty();
     assertThat(target.rows.get("dbo.T|a").values()).containsExactly("a", "x3");
+  }
+
+  /** Keeps positions, but reading its generation fails the first {@code failures} times. */
+  static final class GenerationFails extends SelfTracking {
+    final RuntimeException failure;
+    int failures;
+    boolean inBatch;
+    final List<Boolean> askedInBatch = new ArrayList<>();
+
+    GenerationFails(RuntimeException failure, int failures) {
+      this.failure = failure;
+      this.failures = failures;
+    }
+
+    @Override
+    public synchronized void onBatchStart(BatchInput in) {
+      inBatch = true;
+    }
+
+    @Override
+    public synchronized void onBatchEnd(BatchInput in) {
+      inBatch = false;
+    }
+
+    @Override
+    public synchronized long generation(TableId table) {
+      askedInBatch.add(inBatch);
+      if (failures > 0) {
+        failures--;
+        throw failure;
+      }
+      return super.generation(table);
+    }
+  }
+
+  private ChangeConsumer consumerRetrying(TestReplica replica, int attempts) {
+    return ChangeConsumer.builder()
+        .handlers(TableHandlers.builder().defaultHandler(replica).build())
+        .deadLetters(deadLetters::add)
+        .attemptsPerInvocation(attempts)
+        .sleeper(d -> {})
+        .build();
+  }
+
+  private static final List<StreamRecord> TWO_CHANGES =
+      List.of(
+          record("s0", 1, change("T", "a", Operation.INSERT, 1, 0)),
+          record("s0", 2, change("T", "b", Operation.INSERT, 2, 0)));
+
+  @Test
+  void aGenerationReadThatFailsBrieflyIsRetriedInsideTheHandlersBatch() {
+    GenerationFails target = new GenerationFails(new IllegalStateException("database away"), 2);
+
+    BatchResult r = consumerRetrying(target, 3).process(TWO_CHANGES);
+
+    assertThat(r.hasFailures()).isFalse();
+    assertThat(r.applied()).isEqualTo(2);
+    assertThat(r.handlerRetries()).isEqualTo(2);
+    assertThat(target.askedInBatch).containsOnly(true);
+    assertThat(deadLetters).isEmpty();
+  }
+
+  @Test
+  void aGenerationReadThatKeepsFailingStopsTheShardAtThatRecordWithoutDeadLetters() {
+    GenerationFails target = new GenerationFails(new IllegalStateException("database away"), 5);
+
+    BatchResult r = consumerRetrying(target, 3).process(TWO_CHANGES);
+
+    assertThat(r.failedSequenceNumbers()).containsExactly("1");
+    assertThat(r.applied()).isZero();
+    assertThat(deadLetters).isEmpty();
+    assertThat(target.rows).isEmpty();
+  }
+
+  @Test
+  void aGenerationReadRefusedForGoodDeadLettersTheRecordAndTheShardGoesOn() {
+    GenerationFails target = new GenerationFails(new CdcException("no such target table"), 1);
+
+    BatchResult r = consumerRetrying(target, 3).process(TWO_CHANGES);
+
+    assertThat(r.hasFailures()).isFalse();
+    assertThat(deadLetters).hasSize(1);
+    assertThat(deadLetters.get(0).sequenceNumber()).isEqualTo("1");
+    assertThat(deadLetters.get(0).reason()).contains("generation of dbo.T");
+    assertThat(target.rows).containsOnlyKeys("dbo.T|b");
   }
 }

@@ -241,6 +241,8 @@ public final class ShardBatch {
         return change(u, d.record());
       }
       return control(u, ((Envelope.Control) u.envelope()).record());
+    } catch (HandlerFailed f) {
+      return f.goOn;
     } catch (StoreException e) {
       LOG.atWarn()
           .setMessage("position store failed; stopping the shard here, Lambda retries it")
@@ -255,7 +257,7 @@ public final class ShardBatch {
     tally.seen(rec.commitTimestamp());
     TableId table = rec.tableId();
     TableHandler handler = parts.handlers().forTable(table);
-    long current = generationOf(table, handler);
+    long current = generationOf(u, table, handler);
     long generation = rec.position().generation();
     if (generation < current) {
       tally.stale++;
@@ -306,7 +308,7 @@ public final class ShardBatch {
   private boolean control(Unit u, ControlRecord c) {
     TableId table = c.table();
     TableHandler handler = parts.handlers().forTable(table);
-    long current = generationOf(table, handler);
+    long current = generationOf(u, table, handler);
     long generation = c.generation();
     if (generation < current) {
       tally.stale++;
@@ -411,16 +413,39 @@ public final class ShardBatch {
     return Step.DONE;
   }
 
-  private long generationOf(TableId table, TableHandler handler) {
+  /**
+   * The table's load generation, read once per batch. A handler that keeps positions is asked
+   * inside its batch, like any handler call: a failure that may pass stops the shard at this
+   * record, a permanent one dead-letters it ({@link HandlerFailed}).
+   */
+  private long generationOf(Unit u, TableId table, TableHandler handler) {
     Long g = generations.get(table);
     if (g == null) {
-      g =
-          handler instanceof KeepsPositions k
-              ? k.generation(table)
-              : parts.store().generation(table);
+      if (handler instanceof KeepsPositions k) {
+        long[] read = new long[1];
+        Result r = call(handler, u, attempt -> read[0] = k.generation(table));
+        if (r.error() != null) {
+          throw new HandlerFailed(
+              failed(u, null, "generation of " + table + " from its handler", r));
+        }
+        g = read[0];
+      } else {
+        g = parts.store().generation(table);
+      }
       generations.put(table, g);
     }
     return g;
+  }
+
+  /** A handler call a record needs failed and was dealt with; goOn: whether the shard goes on. */
+  private static final class HandlerFailed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final boolean goOn;
+
+    HandlerFailed(boolean goOn) {
+      super(null, null, false, false);
+      this.goOn = goOn;
+    }
   }
 
   private boolean keepsPositions(TableId table) {
