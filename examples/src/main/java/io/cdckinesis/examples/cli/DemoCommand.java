@@ -242,8 +242,9 @@ public final class DemoCommand implements Callable<Integer> {
         "  consumer batches          %,d (retried %,d)%n",
         r.consumerBatches(), r.consumerRetriedBatches());
     out.printf(
-        "  changes applied           %,d (duplicates skipped %,d, dead letters %,d, rows rejected %,d)%n",
-        r.applied(), r.duplicatesSkipped(), r.deadLettered(), r.rejected());
+        "  changes applied           %,d, each once (%,d handed over, redeliveries included;"
+            + " dead letters %,d, rows rejected %,d)%n",
+        r.applied(), r.handedOver(), r.deadLettered(), r.rejected());
     if (r.injected() != null) {
       out.println("  faults                    " + r.injected().describe());
     }

@@ -7,6 +7,10 @@ import java.util.List;
 /**
  * What a demo run did and whether the consumer's replica equals the source.
  *
+ * @param applied changes that took effect in the replica, from its log written in their
+ *     transactions (a change that took effect twice is a difference)
+ * @param handedOver changes handed to the replica's handler, redeliveries included (it skips those
+ *     already applied itself)
  * @param differences one line per table that differs (empty when the replica matches)
  * @param injected what the fault plan injected, or null without faults
  * @param situations one line per DMS situation played (see {@link Situation})
@@ -33,7 +37,7 @@ public record DemoReport(
     long consumerBatches,
     long consumerRetriedBatches,
     long applied,
-    long duplicatesSkipped,
+    long handedOver,
     long deadLettered,
     FaultCounts injected,
     List<String> situations,

@@ -1,5 +1,6 @@
 package io.cdckinesis.examples.demo;
 
+import io.cdckinesis.core.ChangeRecord;
 import io.cdckinesis.core.ColumnType;
 import io.cdckinesis.jdbc.JdbcChangeApplier;
 import io.cdckinesis.jdbc.JdbcTableHandler;
@@ -9,6 +10,7 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -33,6 +35,12 @@ final class JdbcReplica implements AutoCloseable {
 
   /** Where the demo's tables go in the replica database; dropped and created at the start. */
   static final String SCHEMA = "cdc_demo";
+
+  /**
+   * One row per change that took effect, written in the change's own transaction (the applier's
+   * {@code onApplied} listener): a non-idempotent log that shows each change applied exactly once.
+   */
+  private static final String APPLIED_LOG = quote(SCHEMA) + ".\"cdc_applied_changes\"";
 
   private final DataSource dataSource;
   private final JdbcTableHandler handler;
@@ -103,6 +111,7 @@ final class JdbcReplica implements AutoCloseable {
       }
       s.execute("DROP SCHEMA IF EXISTS " + quote(SCHEMA) + " CASCADE");
       s.execute("CREATE SCHEMA " + quote(SCHEMA));
+      s.execute("CREATE TABLE " + APPLIED_LOG + " (\"change\" VARCHAR NOT NULL)");
     } catch (SQLException e) {
       // The driver's message names host, database and user; never the password.
       throw new ReplicaUnavailableException(
@@ -120,7 +129,8 @@ final class JdbcReplica implements AutoCloseable {
                 .tables(db.definitions())
                 .targetSchema(SCHEMA)
                 .stateTable(SCHEMA, JdbcChangeApplier.DEFAULT_STATE_TABLE)
-                .statementTimeout(Duration.ofSeconds(30)));
+                .statementTimeout(Duration.ofSeconds(30))
+                .onApplied(JdbcReplica::logApplied));
     return new JdbcReplica(ds, handler, description, target == null);
   }
 
@@ -136,6 +146,38 @@ final class JdbcReplica implements AutoCloseable {
   /** The consumer's handler for every table. */
   JdbcTableHandler handler() {
     return handler;
+  }
+
+  private static void logApplied(Connection c, ChangeRecord change) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("INSERT INTO " + APPLIED_LOG + " (\"change\") VALUES (?)")) {
+      ps.setString(1, change.tableId() + " " + change.position().sortKey());
+      ps.executeUpdate();
+    }
+  }
+
+  /** What the replica's log of applied changes shows. */
+  record AppliedChanges(long applied, long appliedMoreThanOnce) {}
+
+  /**
+   * Counts the changes that took effect in the replica, and those that took effect more than once
+   * (there must be none).
+   */
+  AppliedChanges appliedChanges() {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT COUNT(*), COALESCE(SUM(CASE WHEN n > 1 THEN 1 ELSE 0 END), 0) FROM (SELECT"
+                    + " COUNT(*) AS n FROM "
+                    + APPLIED_LOG
+                    + " GROUP BY \"change\") AS per_change")) {
+      rs.next();
+      return new AppliedChanges(rs.getLong(1), rs.getLong(2));
+    } catch (SQLException e) {
+      throw new ReplicaUnavailableException(
+          "cannot read the replica's log of applied changes (SQLState " + e.getSQLState() + ")", e);
+    }
   }
 
   /** Where the replica is, for the progress line (no URL: it may hold a password). */
