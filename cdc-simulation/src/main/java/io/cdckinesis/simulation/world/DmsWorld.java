@@ -196,17 +196,12 @@ public final class DmsWorld {
   }
 
   private void deleteTableFolder(SourceTable t) {
-    String folder = folderOf(t.id());
-    for (SimS3.StoredObject o : s3.objects(bucket, folder)) {
-      s3.delete(bucket, o.key());
-      files.remove(o.key());
-    }
+    writer.deleteTable(t.id()).forEach(files::remove);
   }
 
   /** Where DMS puts a table's files: {@code [BucketFolder/]schema/table/}. */
   public String folderOf(TableId table) {
-    String folder = scenario.settings().bucketFolder();
-    return (folder == null ? "" : folder + "/") + table.schema() + "/" + table.table() + "/";
+    return writer.folder(table);
   }
 
   /** An operator deletes everything the pipeline keeps about a table (all its revisions). */
