@@ -33,9 +33,12 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +47,14 @@ import org.junit.jupiter.api.Test;
  * dialect provides fresh databases).
  */
 abstract class JdbcChangeApplierContract {
+
+  /** Threads of their own: the common pool may have a single thread on a small machine. */
+  private final ExecutorService threads = Executors.newCachedThreadPool();
+
+  @AfterEach
+  void stopThreads() {
+    threads.shutdownNow();
+  }
 
   protected DataSource db;
   protected CuttableDataSource connections;
@@ -605,7 +616,7 @@ abstract class JdbcChangeApplierContract {
       w.apply(customer(INSERT, at(1, 5, 1), 9, "written during the reset"));
 
       CompletableFuture<List<ApplyOutcome>> reset =
-          CompletableFuture.supplyAsync(() -> applyAll(resetter, reset(CUSTOMER, 2)));
+          CompletableFuture.supplyAsync(() -> applyAll(resetter, reset(CUSTOMER, 2)), threads);
       Thread.sleep(300);
       assertThat(reset).isNotDone(); // it waits for the writer's lock on the table's state
 
@@ -638,7 +649,8 @@ abstract class JdbcChangeApplierContract {
                     applyRetrying(a, batch);
                   }
                 }
-              }));
+              },
+              threads));
     }
     work.add(
         CompletableFuture.runAsync(
@@ -649,7 +661,8 @@ abstract class JdbcChangeApplierContract {
                   sleepQuietly(10);
                 }
               }
-            }));
+            },
+            threads));
     CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).get(3, TimeUnit.MINUTES);
 
     int expected = 1 + writers * batches * perBatch;

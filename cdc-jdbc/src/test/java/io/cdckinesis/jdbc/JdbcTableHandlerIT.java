@@ -22,15 +22,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@link JdbcTableHandler} on the embedded H2 database (the demo's default replica). */
 class JdbcTableHandlerIT {
+
+  /** Threads of their own: the common pool may have a single thread on a small machine. */
+  private final ExecutorService threads = Executors.newCachedThreadPool();
+
+  @AfterEach
+  void stopThreads() {
+    threads.shutdownNow();
+  }
 
   @TempDir Path dir;
   private DataSource db;
@@ -156,7 +167,8 @@ class JdbcTableHandlerIT {
           } else {
             handler.close(); // this thread's batch is abandoned: rolled back
           }
-        });
+        },
+        threads);
   }
 
   private JdbcTableHandler handler() {

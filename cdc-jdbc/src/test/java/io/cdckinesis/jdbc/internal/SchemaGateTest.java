@@ -7,10 +7,21 @@ import io.cdckinesis.jdbc.JdbcApplyException;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class SchemaGateTest {
+
+  /** Threads of their own: the common pool may have a single thread on a small machine. */
+  private final ExecutorService threads = Executors.newCachedThreadPool();
+
+  @AfterEach
+  void stopThreads() {
+    threads.shutdownNow();
+  }
 
   private static final Duration SHORT = Duration.ofMillis(50);
   private static final Duration LONG = Duration.ofSeconds(10);
@@ -44,7 +55,8 @@ class SchemaGateTest {
     SchemaGate gate = SchemaGate.of(url);
     gate.close(SHORT);
 
-    CompletableFuture<Void> transaction = CompletableFuture.runAsync(() -> gate.enter(LONG));
+    CompletableFuture<Void> transaction =
+        CompletableFuture.runAsync(() -> gate.enter(LONG), threads);
     Thread.sleep(200);
     assertThat(transaction).isNotDone();
 
@@ -62,12 +74,13 @@ class SchemaGateTest {
             () -> {
               gate.close(LONG);
               gate.reopen();
-            });
+            },
+            threads);
     Thread.sleep(200);
 
     // a transaction ending on another thread than the one it began on still lets the change in
     assertThatThrownBy(() -> gate.enter(SHORT)).isInstanceOf(JdbcApplyException.class);
-    CompletableFuture.runAsync(gate::leave).get(5, TimeUnit.SECONDS);
+    CompletableFuture.runAsync(gate::leave, threads).get(5, TimeUnit.SECONDS);
     change.get(5, TimeUnit.SECONDS);
     gate.enter(SHORT);
     gate.leave();
