@@ -58,20 +58,30 @@ public final class NodeServer {
     }
     BufferedReader out =
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    CompletableFuture<Integer> port =
-        CompletableFuture.supplyAsync(
+    // One thread of its own reads the port and then keeps the pipe empty (the common pool may have
+    // a single thread, busy elsewhere).
+    CompletableFuture<Integer> port = new CompletableFuture<>();
+    Thread reader =
+        new Thread(
             () -> {
               try {
                 for (String line; (line = out.readLine()) != null; ) {
-                  if (line.startsWith("LISTENING ")) {
-                    return Integer.parseInt(line.substring(10).trim());
+                  if (!port.isDone() && line.startsWith("LISTENING ")) {
+                    try {
+                      port.complete(Integer.parseInt(line.substring(10).trim()));
+                    } catch (NumberFormatException e) {
+                      port.complete(-1);
+                    }
                   }
                 }
-                return -1;
-              } catch (IOException e) {
-                return -1;
+              } catch (IOException ignored) {
+                // process gone: the start fails below when it had not begun listening
               }
-            });
+              port.complete(-1);
+            },
+            what + "-stdout");
+    reader.setDaemon(true);
+    reader.start();
     int listening;
     try {
       listening = port.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -87,20 +97,6 @@ public final class NodeServer {
       p.destroyForcibly();
       throw new IllegalStateException(what + " exited; see " + home + "/server.log");
     }
-    Thread drain =
-        new Thread(
-            () -> {
-              try {
-                while (out.readLine() != null) {
-                  // keep the pipe empty
-                }
-              } catch (IOException ignored) {
-                // process gone
-              }
-            },
-            what + "-stdout");
-    drain.setDaemon(true);
-    drain.start();
     return new NodeServer(p, listening);
   }
 

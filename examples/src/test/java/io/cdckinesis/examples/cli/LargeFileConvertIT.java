@@ -12,7 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,8 +64,11 @@ class LargeFileConvertIT {
             tables.toString(),
             file.toString()));
     Process process = new ProcessBuilder(command).start();
-    CompletableFuture<String> err =
-        CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
+    // stderr on a thread of its own: the common pool may have a single thread, busy elsewhere
+    FutureTask<String> err = new FutureTask<>(() -> readAll(process.getErrorStream()));
+    Thread errReader = new Thread(err, "convert-stderr");
+    errReader.setDaemon(true);
+    errReader.start();
     long[] counted = countLines(process.getInputStream());
     assertThat(process.waitFor(10, TimeUnit.MINUTES)).isTrue();
     long converted = System.nanoTime();
