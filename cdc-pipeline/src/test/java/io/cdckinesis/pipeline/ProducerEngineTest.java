@@ -363,6 +363,38 @@ class ProducerEngineTest {
   }
 
   /**
+   * Found by the simulation (full seed 3000189): the same, when the run of the next change file
+   * came first. It found no full load and sent the file in generation 0, which the consumer skipped
+   * as stale; the full load's delete event then met a state at generation 0 that had sent changes,
+   * and the table was never reset.
+   */
+  @Test
+  void aFullLoadsDeleteEventAfterChangesWentOutInGenerationZeroStillResetsTheTable() {
+    put("LOAD00000001.csv", "1,a\n2,b\n");
+    event(FOLDER + "LOAD00000001.csv");
+
+    states.delete("tables/" + BUCKET + "/dbo/t");
+    bucket.deleteFolder(FOLDER); // TRUNCATE at the source; its delete events are late
+    put("20261130-100010000.csv", "I,3,c\n");
+    event(FOLDER + "20261130-100010000.csv");
+    assertThat(replica()).containsKeys("[1]", "[2]"); // generation 0: skipped as stale
+
+    engine()
+        .process(
+            List.of(new ObjectHint(BUCKET, FOLDER + "LOAD00000001.csv", true)),
+            RunContext.unbounded("delete-event"));
+    assertThat(replica()).isEqualTo(Map.of("[3]", List.of("3", "c")));
+
+    engine() // the same event again (a redelivery): no second reset
+        .process(
+            List.of(new ObjectHint(BUCKET, FOLDER + "LOAD00000001.csv", true)),
+            RunContext.unbounded("delete-event"));
+    put("20261130-100020000.csv", "I,4,d\n");
+    event(FOLDER + "20261130-100020000.csv");
+    assertThat(replica()).isEqualTo(Map.of("[3]", List.of("3", "c"), "[4]", List.of("4", "d")));
+  }
+
+  /**
    * Found by the simulation (full seed 148): after a truncate reset the table, a change file and
    * then a reload's full load were written before the table was sent again; the full load was sent
    * as the reset generation's own, the older change file after it, and the replica kept a row the

@@ -102,6 +102,23 @@ public final class DrainPlanner {
           null,
           true);
     }
+    if (known
+        && s.generation() == 0
+        && s.loads().isEmpty()
+        && removalSeen
+        && loadRemoved
+        && snap.loads().isEmpty()) {
+      // A state that began with change files alone hears that a full-load file was deleted: the
+      // table had a full load this state never knew (it was lost with an earlier state), then a
+      // truncate. The change files since went out in generation 0, which consumers that saw the
+      // load skip as stale: reset the table and send them again.
+      return new StartGeneration(
+          "the table's full load was deleted (truncate or drop at the source) after its state was"
+              + " lost",
+          true,
+          null,
+          true);
+    }
     if (!known) {
       if (snap.empty()) {
         return new Idle();
