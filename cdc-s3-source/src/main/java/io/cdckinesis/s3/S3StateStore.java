@@ -11,6 +11,7 @@ import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,6 +28,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * State documents as small JSON objects in S3, saved with compare-and-set.
@@ -102,16 +104,31 @@ public final class S3StateStore implements StateStore {
               () ->
                   client.listObjectsV2(
                       b -> b.bucket(location.bucket()).prefix(folder).maxKeys(LIST_WINDOW)));
-      String key = null;
-      String revision = null;
+      // Only this document's own revisions (not those of a document whose id extends this one),
+      // newest first.
+      List<S3Object> own = new ArrayList<>();
+      Set<Long> numbers = new HashSet<>();
       for (var object : listing.contents()) {
         long r = StateKeys.revisionOf(object.key());
-        // Only this document's own revisions: not those of a document whose id extends this one.
         if (r >= 1 && object.key().lastIndexOf('/') == folder.length() - 1) {
-          key = object.key();
-          revision = revision(r, object.eTag());
-          break;
+          own.add(object);
+          numbers.add(r);
         }
+      }
+      String key = null;
+      String revision = null;
+      for (S3Object object : own) {
+        long r = StateKeys.revisionOf(object.key());
+        if (r > 1 && !numbers.contains(r - 1) && numbers.size() > 1) {
+          // Its predecessor is gone while other revisions exist: a stale writer's save that lost
+          // (see save) and whose writer died before deleting it. Read past it, and delete it so
+          // that it cannot block the revision number later.
+          deleteQuietly(object.key());
+          continue;
+        }
+        key = object.key();
+        revision = revision(r, object.eTag());
+        break;
       }
       if (key == null) {
         if (Boolean.TRUE.equals(listing.isTruncated())) {

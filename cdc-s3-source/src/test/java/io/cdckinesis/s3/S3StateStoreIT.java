@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cdckinesis.core.StoreException;
 import io.cdckinesis.core.spi.StateStore.Stored;
 import io.cdckinesis.local.LocalS3;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -138,6 +141,59 @@ class S3StateStoreIT {
 
     assertThat(store.save(id, doc("from the writer before the deletion"), stale)).isEmpty();
     assertThat(store.load(id)).contains(new Stored(doc("new-3"), fresh));
+  }
+
+  /**
+   * Full seed 4002119: the same, when the stale writer died before deleting its losing revision:
+   * readers took it for the newest, and the table's old generation overtook the new one.
+   */
+  @Test
+  void aLosingRevisionLeftByAWriterThatDiedBeforeDeletingItIsReadPastAndRemoved() {
+    S3StateStore store = store(s3.client());
+    String id = "tables/dms-out/dbo/LeftBehind";
+    String stale = null;
+    for (int i = 1; i <= 8; i++) {
+      stale = store.save(id, doc("old-" + i), stale).orElseThrow();
+    }
+    String prefix = store.keyPrefix(id);
+    s3.client()
+        .listObjectsV2(b -> b.bucket(LOCATION.bucket()).prefix(prefix))
+        .contents()
+        .forEach(o -> s3.client().deleteObject(b -> b.bucket(LOCATION.bucket()).key(o.key())));
+    String fresh = null;
+    for (int i = 1; i <= 3; i++) {
+      fresh = store.save(id, doc("new-" + i), fresh).orElseThrow();
+    }
+
+    S3StateStore dying = store(withoutDeletes(s3.client()));
+    assertThat(dying.save(id, doc("from the writer before the deletion"), stale)).isEmpty();
+    assertThat(keysUnder(prefix)).as("its losing revision 9 is left").isEqualTo(3);
+
+    assertThat(store.load(id)).contains(new Stored(doc("new-3"), fresh));
+    assertThat(keysUnder(prefix)).isEqualTo(2);
+    String r = fresh;
+    for (int i = 4; i <= 10; i++) { // through revision 9, the number the loser had taken
+      r = store.save(id, doc("new-" + i), r).orElseThrow();
+    }
+    assertThat(text(store.load(id))).isEqualTo("new-10");
+  }
+
+  /** A client whose DeleteObject fails, as for a writer that dies before deleting. */
+  private static S3Client withoutDeletes(S3Client client) {
+    return (S3Client)
+        Proxy.newProxyInstance(
+            S3Client.class.getClassLoader(),
+            new Class<?>[] {S3Client.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("deleteObject")) {
+                throw SdkClientException.create("the writer died");
+              }
+              try {
+                return method.invoke(client, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
   }
 
   @Test

@@ -51,6 +51,8 @@ class RegressionSimulationTest {
         "full               |1187 | the run ended while a crashed sweep's lease still held a file",
         "full               |1762 | a crash between announcing a generation and saving it lost changes",
         "full               |1399 | a truncate after lost state, delete events after the next change",
+        "full               |3000189 | the same, the next change sent in generation 0 before them",
+        "full               |4002119 | a stale writer's losing state revision left by its crash",
         "full               |1151 | a stale writer overtook a new state at its own revision number",
         "full               |1756 | a change batch less than a second before an overwrite (model)",
         "full               | 121 | the same, after an overwrite while reading",
