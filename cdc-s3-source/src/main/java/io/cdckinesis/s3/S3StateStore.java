@@ -11,6 +11,7 @@ import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -61,6 +62,12 @@ public final class S3StateStore implements StateStore {
   /** Keys listed per load: the newest revision is among them unless strays crowd the folder. */
   private static final int LIST_WINDOW = 10;
 
+  /**
+   * User metadata of a revision: the ETag of the revision it was saved on, so that a reader can
+   * tell a losing revision left behind from the successor of the revision listed before it.
+   */
+  static final String PREDECESSOR_METADATA = "cdc-predecessor-etag";
+
   private final S3Client client;
   private final S3Location location;
   private final StateKeys keys;
@@ -96,6 +103,7 @@ public final class S3StateStore implements StateStore {
   public Optional<Stored> load(String id) {
     String folder = keys.folder(StateStore.checkId(id));
     // A revision listed but gone when read was replaced and cleaned up meanwhile: list again.
+    Set<String> losers = new HashSet<>();
     for (int attempt = 0; attempt < 5; attempt++) {
       ListObjectsV2Response listing =
           call(
@@ -107,19 +115,22 @@ public final class S3StateStore implements StateStore {
       // Only this document's own revisions (not those of a document whose id extends this one),
       // newest first.
       List<S3Object> own = new ArrayList<>();
-      Set<Long> numbers = new HashSet<>();
+      Map<Long, String> eTags = new HashMap<>();
       for (var object : listing.contents()) {
         long r = StateKeys.revisionOf(object.key());
-        if (r >= 1 && object.key().lastIndexOf('/') == folder.length() - 1) {
+        if (r >= 1
+            && object.key().lastIndexOf('/') == folder.length() - 1
+            && !losers.contains(object.key())) {
           own.add(object);
-          numbers.add(r);
+          eTags.put(r, eTagOf(revision(r, object.eTag())));
         }
       }
       String key = null;
       String revision = null;
+      long number = 0;
       for (S3Object object : own) {
         long r = StateKeys.revisionOf(object.key());
-        if (r > 1 && !numbers.contains(r - 1) && numbers.size() > 1) {
+        if (r > 1 && !eTags.containsKey(r - 1) && eTags.size() > 1) {
           // Its predecessor is gone while other revisions exist: a stale writer's save that lost
           // (see save) and whose writer died before deleting it. Read past it, and delete it so
           // that it cannot block the revision number later.
@@ -128,6 +139,7 @@ public final class S3StateStore implements StateStore {
         }
         key = object.key();
         revision = revision(r, object.eTag());
+        number = r;
         break;
       }
       if (key == null) {
@@ -141,9 +153,17 @@ public final class S3StateStore implements StateStore {
       }
       String found = key;
       try {
-        byte[] json =
-            client.getObjectAsBytes(b -> b.bucket(location.bucket()).key(found)).asByteArray();
-        return Optional.of(new Stored(json, revision));
+        var object = client.getObjectAsBytes(b -> b.bucket(location.bucket()).key(found));
+        String claimed = object.response().metadata().get(PREDECESSOR_METADATA);
+        String listed = eTags.get(number - 1);
+        if (claimed != null && listed != null && !listed.isEmpty() && !claimed.equals(listed)) {
+          // Saved on another object of the number before it: a losing revision of a stale
+          // writer (a deleted document started again meanwhile), left behind by its death.
+          deleteQuietly(found);
+          losers.add(found);
+          continue;
+        }
+        return Optional.of(new Stored(object.asByteArray(), revision));
       } catch (SdkException e) {
         if (!S3Errors.isNotFound(e)) {
           throw S3Errors.storeFailure("GetObject", location.bucket(), key, e);
@@ -164,7 +184,7 @@ public final class S3StateStore implements StateStore {
     Retry retry = Retry.of("state-save", conflictRetry);
     Optional<String> saved;
     try {
-      saved = retry.executeSupplier(() -> create(key, document, next));
+      saved = retry.executeSupplier(() -> create(key, document, next, expectedETag));
     } catch (S3Exception e) {
       if (isConflict(e)) {
         // Another writer is still creating this very revision: it got there first.
@@ -243,7 +263,11 @@ public final class S3StateStore implements StateStore {
     return new ArrayList<>(ids);
   }
 
-  private Optional<String> create(String key, byte[] json, long revision) {
+  private Optional<String> create(String key, byte[] json, long revision, String predecessor) {
+    Map<String, String> metadata =
+        predecessor == null || predecessor.isEmpty()
+            ? Map.of()
+            : Map.of(PREDECESSOR_METADATA, predecessor);
     try {
       String eTag =
           client
@@ -252,7 +276,8 @@ public final class S3StateStore implements StateStore {
                       b.bucket(location.bucket())
                           .key(key)
                           .ifNoneMatch("*")
-                          .contentType("application/json"),
+                          .contentType("application/json")
+                          .metadata(metadata),
                   RequestBody.fromBytes(json))
               .eTag();
       return Optional.of(revision(revision, eTag));

@@ -178,6 +178,37 @@ class S3StateStoreIT {
     assertThat(text(store.load(id))).isEqualTo("new-10");
   }
 
+  /**
+   * The same at the new document's own revision number: the loser's predecessor number is there,
+   * but it is another object than the one the loser was saved on (its metadata says which).
+   */
+  @Test
+  void aLosingRevisionLeftBehindOnAnotherObjectOfItsPredecessorsNumberIsReadPast() {
+    S3StateStore store = store(s3.client());
+    String id = "tables/dms-out/dbo/LeftBehindAtSameNumber";
+    String stale = null;
+    for (int i = 1; i <= 3; i++) {
+      stale = store.save(id, doc("old-" + i), stale).orElseThrow();
+    }
+    String prefix = store.keyPrefix(id);
+    s3.client()
+        .listObjectsV2(b -> b.bucket(LOCATION.bucket()).prefix(prefix))
+        .contents()
+        .forEach(o -> s3.client().deleteObject(b -> b.bucket(LOCATION.bucket()).key(o.key())));
+    String fresh = null;
+    for (int i = 1; i <= 3; i++) {
+      fresh = store.save(id, doc("new-" + i), fresh).orElseThrow();
+    }
+
+    S3StateStore dying = store(withoutDeletes(s3.client()));
+    assertThat(dying.save(id, doc("from the writer before the deletion"), stale)).isEmpty();
+    assertThat(keysUnder(prefix)).as("its losing revision 4 is left").isEqualTo(3);
+
+    assertThat(store.load(id)).contains(new Stored(doc("new-3"), fresh));
+    assertThat(store.save(id, doc("new-4"), fresh)).isPresent();
+    assertThat(text(store.load(id))).isEqualTo("new-4");
+  }
+
   /** A client whose DeleteObject fails, as for a writer that dies before deleting. */
   private static S3Client withoutDeletes(S3Client client) {
     return (S3Client)

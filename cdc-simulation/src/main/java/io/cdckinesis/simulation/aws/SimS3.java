@@ -66,7 +66,12 @@ public final class SimS3 implements S3Client {
 
   /** An object as stored. */
   public record StoredObject(
-      String key, byte[] data, String eTag, Instant lastModified, String contentType) {}
+      String key,
+      byte[] data,
+      String eTag,
+      Instant lastModified,
+      String contentType,
+      Map<String, String> metadata) {}
 
   /**
    * An object-created or object-removed notification, as S3 sends it to a notification target.
@@ -161,9 +166,16 @@ public final class SimS3 implements S3Client {
 
   /** Stores an object as a plain PUT would, notifying listeners. */
   public StoredObject put(String bucket, String key, byte[] data, String contentType) {
+    return put(bucket, key, data, contentType, Map.of());
+  }
+
+  /** The same, with user metadata ({@code x-amz-meta-*}). */
+  public StoredObject put(
+      String bucket, String key, byte[] data, String contentType, Map<String, String> metadata) {
     NavigableMap<String, StoredObject> b = bucket(bucket);
     StoredObject o =
-        new StoredObject(key, data.clone(), eTagOf(data), clock.instant(), contentType);
+        new StoredObject(
+            key, data.clone(), eTagOf(data), clock.instant(), contentType, Map.copyOf(metadata));
     b.put(key, o);
     mutations++;
     notify(
@@ -229,7 +241,8 @@ public final class SimS3 implements S3Client {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    StoredObject o = put(request.bucket(), request.key(), data, request.contentType());
+    StoredObject o =
+        put(request.bucket(), request.key(), data, request.contentType(), request.metadata());
     return PutObjectResponse.builder().eTag(o.eTag()).build();
   }
 
@@ -263,6 +276,7 @@ public final class SimS3 implements S3Client {
             .contentLength(last - first + 1)
             .contentRange(contentRange)
             .contentType(o.contentType())
+            .metadata(o.metadata())
             .acceptRanges("bytes")
             .build();
     Body in =
