@@ -11,8 +11,6 @@ import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,13 +21,14 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Exception;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * State documents as small JSON objects in S3, saved with compare-and-set.
@@ -103,75 +102,49 @@ public final class S3StateStore implements StateStore {
   public Optional<Stored> load(String id) {
     String folder = keys.folder(StateStore.checkId(id));
     // A revision listed but gone when read was replaced and cleaned up meanwhile: list again.
-    Set<String> losers = new HashSet<>();
     for (int attempt = 0; attempt < 5; attempt++) {
-      ListObjectsV2Response listing =
-          call(
-              "ListObjectsV2",
-              folder,
-              () ->
-                  client.listObjectsV2(
-                      b -> b.bucket(location.bucket()).prefix(folder).maxKeys(LIST_WINDOW)));
-      // Only this document's own revisions (not those of a document whose id extends this one),
-      // newest first.
-      List<S3Object> own = new ArrayList<>();
-      Map<Long, String> eTags = new HashMap<>();
-      for (var object : listing.contents()) {
-        long r = StateKeys.revisionOf(object.key());
-        if (r >= 1
-            && object.key().lastIndexOf('/') == folder.length() - 1
-            && !losers.contains(object.key())) {
-          own.add(object);
-          eTags.put(r, eTagOf(revision(r, object.eTag())));
-        }
-      }
-      String key = null;
-      String revision = null;
-      long number = 0;
-      for (S3Object object : own) {
-        long r = StateKeys.revisionOf(object.key());
-        if (r > 1 && !eTags.containsKey(r - 1) && eTags.size() > 1) {
-          // Its predecessor is gone while other revisions exist: a stale writer's save that lost
-          // (see save) and whose writer died before deleting it. Read past it, and delete it so
-          // that it cannot block the revision number later.
-          deleteQuietly(object.key());
-          continue;
-        }
-        key = object.key();
-        revision = revision(r, object.eTag());
-        number = r;
-        break;
-      }
-      if (key == null) {
-        if (Boolean.TRUE.equals(listing.isTruncated())) {
-          throw new StoreException(
-              location.uri() + id + "/ holds no revision among its first " + LIST_WINDOW + " keys",
-              null,
-              false);
-        }
-        return Optional.empty();
-      }
-      String found = key;
-      try {
-        var object = client.getObjectAsBytes(b -> b.bucket(location.bucket()).key(found));
-        String claimed = object.response().metadata().get(PREDECESSOR_METADATA);
-        String listed = eTags.get(number - 1);
-        if (claimed != null && listed != null && !listed.isEmpty() && !claimed.equals(listed)) {
-          // Saved on another object of the number before it: a losing revision of a stale
-          // writer (a deleted document started again meanwhile), left behind by its death.
-          deleteQuietly(found);
-          losers.add(found);
-          continue;
-        }
-        return Optional.of(new Stored(object.asByteArray(), revision));
-      } catch (SdkException e) {
-        if (!S3Errors.isNotFound(e)) {
-          throw S3Errors.storeFailure("GetObject", location.bucket(), key, e);
-        }
+      Optional<Stored> newest = newest(id, revisions(folder));
+      if (newest != null) {
+        return newest;
       }
     }
     throw new StoreException(
         "the newest revision under " + location.uri() + id + "/ kept vanishing", null, true);
+  }
+
+  /**
+   * The newest listed revision that is not a loser left behind, or null when one listed has
+   * vanished meanwhile (list again).
+   */
+  private Optional<Stored> newest(String id, Listed listed) {
+    for (Map.Entry<Long, String> revision : listed.eTags().entrySet()) {
+      long number = revision.getKey();
+      String key = keys.key(id, number);
+      ResponseBytes<GetObjectResponse> object;
+      try {
+        object = client.getObjectAsBytes(b -> b.bucket(location.bucket()).key(key));
+      } catch (SdkException e) {
+        if (!S3Errors.isNotFound(e)) {
+          throw S3Errors.storeFailure("GetObject", location.bucket(), key, e);
+        }
+        return null;
+      }
+      String savedOn = object.response().metadata().get(PREDECESSOR_METADATA);
+      if (lineageBroken(listed.eTags(), number, savedOn)) {
+        // A stale writer's save that lost (see save) and whose writer died before deleting it:
+        // read past it, and delete it so that it cannot take the revision number later.
+        deleteQuietly(key);
+        continue;
+      }
+      return Optional.of(new Stored(object.asByteArray(), revision(number, revision.getValue())));
+    }
+    if (listed.truncated()) {
+      throw new StoreException(
+          location.uri() + id + "/ holds no revision among its first " + LIST_WINDOW + " keys",
+          null,
+          false);
+    }
+    return Optional.empty();
   }
 
   @Override
@@ -200,17 +173,9 @@ public final class S3StateStore implements StateStore {
     // only if the very object it saved on (same number and ETag) is still there, unless nothing
     // else is: someone who deleted the document meanwhile made another writer start again from
     // revision 1, whose lineage this write must not overtake, even at the same number.
-    Map<Long, String> listed = revisions(keys.folder(id));
+    Map<Long, String> listed = revisions(keys.folder(id)).eTags();
     boolean newest = listed.keySet().stream().allMatch(r -> r <= next);
-    String predecessor = listed.get(next - 1);
-    boolean lineageGone =
-        expectedRevision != null
-            && listed.keySet().stream().anyMatch(r -> r != next)
-            && (predecessor == null
-                || (expectedETag != null
-                    && !predecessor.isEmpty()
-                    && !predecessor.equals(expectedETag)));
-    if (!newest || lineageGone) {
+    if (!newest || lineageBroken(listed, next, expectedETag)) {
       deleteQuietly(key);
       return Optional.empty();
     }
@@ -220,8 +185,25 @@ public final class S3StateStore implements StateStore {
     return saved;
   }
 
+  /**
+   * Whether revision {@code number}, saved on the object with ETag {@code savedOn} (null or empty
+   * when unknown), has lost its lineage: other revisions exist but its predecessor is gone, or is
+   * another object of that number (someone deleted the document and another writer started it
+   * again). Such a revision is a stale writer's, never the document's.
+   */
+  private static boolean lineageBroken(Map<Long, String> listed, long number, String savedOn) {
+    String predecessor = listed.get(number - 1);
+    return number > 1
+        && listed.keySet().stream().anyMatch(r -> r != number)
+        && (predecessor == null
+            || (savedOn != null && !predecessor.isEmpty() && !predecessor.equals(savedOn)));
+  }
+
+  /** A document's own revisions among the first keys of its folder, newest first. */
+  private record Listed(Map<Long, String> eTags, boolean truncated) {}
+
   /** The revision numbers among the first keys of a document's folder with their ETags. */
-  private Map<Long, String> revisions(String folder) {
+  private Listed revisions(String folder) {
     ListObjectsV2Response listing =
         call(
             "ListObjectsV2",
@@ -236,7 +218,7 @@ public final class S3StateStore implements StateStore {
         out.put(r, eTagOf(revision(r, object.eTag())));
       }
     }
-    return out;
+    return new Listed(out, Boolean.TRUE.equals(listing.isTruncated()));
   }
 
   @Override
