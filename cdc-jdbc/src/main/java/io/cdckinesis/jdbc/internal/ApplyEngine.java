@@ -258,10 +258,14 @@ public final class ApplyEngine implements AutoCloseable {
         throw failure;
       }
       if (!inGate) {
-        step = "wait for a schema change";
-        gate.enter(gateWait());
-        inGate = true;
+        enterGate();
       }
+    }
+
+    private void enterGate() {
+      step = "wait for a schema change";
+      gate.enter(gateWait());
+      inGate = true;
     }
 
     private void leaveGate() {
@@ -915,9 +919,7 @@ public final class ApplyEngine implements AutoCloseable {
           gate.reopen();
         }
       }
-      step = "wait for a schema change";
-      gate.enter(gateWait());
-      inGate = true;
+      enterGate();
     }
   }
 
