@@ -101,19 +101,9 @@ class S3StateStoreIT {
   void aWriterWhoseDocumentWasDeletedCannotOvertakeTheWriterThatStartedItAgain() {
     S3StateStore store = store(s3.client());
     String id = "tables/dms-out/dbo/Deleted";
-    String stale = null;
-    for (int i = 1; i <= 8; i++) {
-      stale = store.save(id, doc("old-" + i), stale).orElseThrow();
-    }
-    String prefix = store.keyPrefix(id);
-    s3.client()
-        .listObjectsV2(b -> b.bucket(LOCATION.bucket()).prefix(prefix))
-        .contents()
-        .forEach(o -> s3.client().deleteObject(b -> b.bucket(LOCATION.bucket()).key(o.key())));
-    String fresh = null;
-    for (int i = 1; i <= 3; i++) {
-      fresh = store.save(id, doc("new-" + i), fresh).orElseThrow();
-    }
+    Restarted lineages = restarted(store, id, 8);
+    String stale = lineages.stale();
+    String fresh = lineages.fresh();
 
     assertThat(store.save(id, doc("from the writer before the deletion"), stale)).isEmpty();
     assertThat(store.load(id)).contains(new Stored(doc("new-3"), fresh));
@@ -125,19 +115,9 @@ class S3StateStoreIT {
   void aWriterWhoseDocumentWasDeletedCannotOvertakeANewDocumentAtItsOwnRevisionNumber() {
     S3StateStore store = store(s3.client());
     String id = "tables/dms-out/dbo/DeletedAtSameNumber";
-    String stale = null;
-    for (int i = 1; i <= 3; i++) {
-      stale = store.save(id, doc("old-" + i), stale).orElseThrow();
-    }
-    String prefix = store.keyPrefix(id);
-    s3.client()
-        .listObjectsV2(b -> b.bucket(LOCATION.bucket()).prefix(prefix))
-        .contents()
-        .forEach(o -> s3.client().deleteObject(b -> b.bucket(LOCATION.bucket()).key(o.key())));
-    String fresh = null;
-    for (int i = 1; i <= 3; i++) {
-      fresh = store.save(id, doc("new-" + i), fresh).orElseThrow();
-    }
+    Restarted lineages = restarted(store, id, 3);
+    String stale = lineages.stale();
+    String fresh = lineages.fresh();
 
     assertThat(store.save(id, doc("from the writer before the deletion"), stale)).isEmpty();
     assertThat(store.load(id)).contains(new Stored(doc("new-3"), fresh));
@@ -151,22 +131,13 @@ class S3StateStoreIT {
   void aLosingRevisionLeftByAWriterThatDiedBeforeDeletingItIsReadPastAndRemoved() {
     S3StateStore store = store(s3.client());
     String id = "tables/dms-out/dbo/LeftBehind";
-    String stale = null;
-    for (int i = 1; i <= 8; i++) {
-      stale = store.save(id, doc("old-" + i), stale).orElseThrow();
-    }
-    String prefix = store.keyPrefix(id);
-    s3.client()
-        .listObjectsV2(b -> b.bucket(LOCATION.bucket()).prefix(prefix))
-        .contents()
-        .forEach(o -> s3.client().deleteObject(b -> b.bucket(LOCATION.bucket()).key(o.key())));
-    String fresh = null;
-    for (int i = 1; i <= 3; i++) {
-      fresh = store.save(id, doc("new-" + i), fresh).orElseThrow();
-    }
+    Restarted lineages = restarted(store, id, 8);
+    String stale = lineages.stale();
+    String fresh = lineages.fresh();
 
     S3StateStore dying = store(withoutDeletes(s3.client()));
     assertThat(dying.save(id, doc("from the writer before the deletion"), stale)).isEmpty();
+    String prefix = store.keyPrefix(id);
     assertThat(keysUnder(prefix)).as("its losing revision 9 is left").isEqualTo(3);
 
     assertThat(store.load(id)).contains(new Stored(doc("new-3"), fresh));
@@ -186,8 +157,30 @@ class S3StateStoreIT {
   void aLosingRevisionLeftBehindOnAnotherObjectOfItsPredecessorsNumberIsReadPast() {
     S3StateStore store = store(s3.client());
     String id = "tables/dms-out/dbo/LeftBehindAtSameNumber";
+    Restarted lineages = restarted(store, id, 3);
+    String stale = lineages.stale();
+    String fresh = lineages.fresh();
+
+    S3StateStore dying = store(withoutDeletes(s3.client()));
+    assertThat(dying.save(id, doc("from the writer before the deletion"), stale)).isEmpty();
+    String prefix = store.keyPrefix(id);
+    assertThat(keysUnder(prefix)).as("its losing revision 4 is left").isEqualTo(3);
+
+    assertThat(store.load(id)).contains(new Stored(doc("new-3"), fresh));
+    assertThat(store.save(id, doc("new-4"), fresh)).isPresent();
+    assertThat(text(store.load(id))).isEqualTo("new-4");
+  }
+
+  /** The last revisions of a document's two lineages: before and after it was deleted. */
+  private record Restarted(String stale, String fresh) {}
+
+  /**
+   * Saves {@code staleRevisions} revisions of a document, deletes every object of it (an operator
+   * deleting a table's state), and saves 3 revisions again from revision 1.
+   */
+  private static Restarted restarted(S3StateStore store, String id, int staleRevisions) {
     String stale = null;
-    for (int i = 1; i <= 3; i++) {
+    for (int i = 1; i <= staleRevisions; i++) {
       stale = store.save(id, doc("old-" + i), stale).orElseThrow();
     }
     String prefix = store.keyPrefix(id);
@@ -199,14 +192,7 @@ class S3StateStoreIT {
     for (int i = 1; i <= 3; i++) {
       fresh = store.save(id, doc("new-" + i), fresh).orElseThrow();
     }
-
-    S3StateStore dying = store(withoutDeletes(s3.client()));
-    assertThat(dying.save(id, doc("from the writer before the deletion"), stale)).isEmpty();
-    assertThat(keysUnder(prefix)).as("its losing revision 4 is left").isEqualTo(3);
-
-    assertThat(store.load(id)).contains(new Stored(doc("new-3"), fresh));
-    assertThat(store.save(id, doc("new-4"), fresh)).isPresent();
-    assertThat(text(store.load(id))).isEqualTo("new-4");
+    return new Restarted(stale, fresh);
   }
 
   /** A client whose DeleteObject fails, as for a writer that dies before deleting. */
